@@ -1,0 +1,127 @@
+# jailed: run AI coding agents in bubblewrap sandboxes, per project.
+# make [all] | test | install | deps | demo | bench | clean     (SANITIZE=1 for ASan/UBSan)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+CXX ?= g++
+SANITIZE ?= 0
+CXXFLAGS ?= -O2 -g
+
+WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor -Woverloaded-virtual \
+            -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough -Wcast-qual
+ALL_CXXFLAGS := -std=c++20 $(WARNINGS) -Isrc -MMD -MP $(CXXFLAGS)
+
+# The prompt hook starts jailed on every prompt, so libraries that ship static archives are
+# linked statically: dynamic loading of them costs more than jailed's whole fast path.
+STATIC_LIBS := -lboost_program_options -lsqlite3 -lxxhash -lseccomp -lcrypto
+ifeq ($(SANITIZE),1)
+  ALL_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
+  LDFLAGS += -fsanitize=address,undefined
+  LINK_LIBS := $(STATIC_LIBS) -lpthread -ldl -lm
+else
+  LINK_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -static-libstdc++ -static-libgcc -lpthread -ldl -lm
+endif
+
+util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
+             src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp
+config_SRCS := src/config/reader.cpp src/config/schema.cpp src/config/presets.cpp \
+               src/config/jail_config.cpp src/config/find.cpp
+trust_SRCS := src/trust/trust_store.cpp
+shim_SRCS := src/shim/shim_dir.cpp
+shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
+resolve_SRCS := src/resolve/host_backend.cpp
+sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp \
+                src/sandbox/launcher.cpp
+cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp \
+            src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
+            src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
+            src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp
+
+PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
+HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish
+GEN_SRCS := $(BUILD)/gen/presets.cpp $(BUILD)/gen/hooks.cpp
+
+LIB_SRCS := $(util_SRCS) $(config_SRCS) $(trust_SRCS) $(shim_SRCS) $(shell_SRCS) $(resolve_SRCS) \
+            $(sandbox_SRCS) $(cli_SRCS)
+GEN_OBJS := $(GEN_SRCS:%.cpp=%.o)
+LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(GEN_OBJS)
+
+# What each module's unit tests link besides the module itself (layers point one way).
+deps_util :=
+deps_config := util
+deps_trust := util
+deps_shim := util
+deps_shell := util
+deps_resolve := util config
+deps_sandbox := util config resolve
+module_objs = $(addprefix $(BUILD)/obj/,$(foreach m,$(1) $(deps_$(1)),$($(m)_SRCS:.cpp=.o)))
+LIB := $(BUILD)/libjailed.a
+
+UNIT_SRCS := $(sort $(wildcard tests/unit/*.cpp))
+UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
+
+.PHONY: all test unit install uninstall deps demo bench clean
+all: $(BUILD)/jailed
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(ALL_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.cpp
+	$(CXX) $(ALL_CXXFLAGS) -c $< -o $@
+
+$(BUILD)/gen/presets.cpp: scripts/embed $(PRESETS)
+	@mkdir -p $(dir $@)
+	scripts/embed k_presets $(PRESETS) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/hooks.cpp: scripts/embed $(HOOKS)
+	@mkdir -p $(dir $@)
+	scripts/embed k_hooks $(HOOKS) > $@.tmp && mv $@.tmp $@
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/jailed: $(BUILD)/obj/src/main.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+
+$(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+
+# Only the unit tests, e.g. while working on one module: make unit ARGS='[config]'
+unit: $(BUILD)/unit_tests
+	$(BUILD)/unit_tests $(ARGS)
+
+# One module's unit tests, built from that module and its dependencies only: make unit-config
+.SECONDEXPANSION:
+$(BUILD)/unit-module-%: $(BUILD)/obj/tests/unit/main.o $$(addprefix $(BUILD)/obj/,$$(subst .cpp,.o,$$(wildcard tests/unit/test_$$*_*.cpp))) \
+                        $$(call module_objs,$$*) $(GEN_OBJS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+
+unit-%: $(BUILD)/unit-module-%
+	$<
+
+test: $(BUILD)/jailed $(BUILD)/unit_tests
+	tests/run $(BUILD)
+
+install: $(BUILD)/jailed
+	install -Dm755 $(BUILD)/jailed $(DESTDIR)$(PREFIX)/bin/jailed
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/jailed
+
+# Installs every Debian package the build, tests and benchmarks need (no-op when present).
+deps:
+	scripts/deps
+
+demo: $(BUILD)/jailed
+	scripts/demo $(BUILD)/jailed
+
+bench: $(BUILD)/jailed
+	bench/run $(BUILD)/jailed
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

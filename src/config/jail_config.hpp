@@ -1,0 +1,80 @@
+// The merged configuration of a project's agents: presets, user config and .jailed combined.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/reader.hpp"
+#include "util/result.hpp"
+
+namespace jailed::config {
+
+// Where a value came from, for `jailed explain` ("~/src/app/.jailed:7", "preset crush:3").
+struct Origin {
+  std::string file;
+  int line = 0;
+  std::string text() const { return file + ":" + std::to_string(line); }
+};
+
+// A value with its origin. Paths are already absolute (~ and relative paths expanded).
+struct Value {
+  std::string text;
+  Origin origin;
+};
+
+// One agent's settings after merging every layer (lowest first: built-in preset, user preset,
+// global config, [jail], [agent NAME]). A later scalar replaces; a later list adds.
+struct AgentConfig {
+  std::string name;
+  Value shim_name;                 // default "jailed-<name>"
+  std::optional<Value> package;    // required after merging
+  std::optional<Value> command;    // unset: a host: package's program, else the agent name
+  std::vector<Value> packages;
+  std::vector<Value> base_packages;
+  bool base_packages_set = false;  // base-packages replaced the defaults
+  std::vector<Value> readonly;
+  std::vector<Value> readwrite;
+  std::vector<Value> config;       // agent state paths: read-write, created if missing
+  bool network = false;
+  Origin network_origin;
+  bool timezone = true;
+  std::string workdir = "project";  // project | cwd
+  std::string store = "closure";    // closure | full
+  std::vector<Value> env;          // names of variables forwarded if set
+  std::vector<Value> setenv;       // NAME=VALUE
+  bool from_preset = false;        // a preset (built-in or user) defines this agent
+};
+
+// Everything `jailed run` and `jailed export` need from a project.
+struct JailConfig {
+  std::string file;         // path of the .jailed as found
+  std::string project_dir;  // directory holding it
+  std::vector<AgentConfig> agents;  // in file order
+
+  // Returns the agent named `name`, or nullptr.
+  const AgentConfig* find_agent(const std::string& name) const;
+  // Returns the agent whose shim command is `shim_name`, or nullptr.
+  const AgentConfig* find_shim(const std::string& shim_name) const;
+};
+
+// Where the user's own files live and how paths expand.
+struct UserContext {
+  std::string home;        // for ~
+  std::string config_dir;  // $XDG_CONFIG_HOME/jailed
+};
+
+// Reads the global config and user presets from `user.config_dir` (missing files are fine;
+// a file owned by another user or writable by others is an error), merges them with the
+// built-in presets and the project document, and returns every agent the project lists.
+// `project_text` is the exact content that was checked for trust.
+Result<JailConfig> load_config(const std::string& project_file, std::string_view project_text,
+                               const UserContext& user);
+
+// Returns the agent names of a project document without merging (for shims and completion).
+Result<std::vector<std::string>> agent_names(const std::string& project_file, std::string_view project_text);
+
+// Returns the shim command names ("name" key or jailed-<agent>) of a project document.
+Result<std::vector<std::string>> shim_names(const std::string& project_file, std::string_view project_text);
+
+}  // namespace jailed::config

@@ -1,0 +1,42 @@
+// Turns an agent's package specs into what the sandbox must contain.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/jail_config.hpp"
+#include "util/result.hpp"
+
+namespace jailed::resolve {
+
+// A path made visible read-only inside the jail at the same location.
+struct ReadonlyPath {
+  std::string path;
+  std::string reason;
+};
+
+// A symlink recreated inside the jail (e.g. merged-/usr /bin -> usr/bin).
+struct Symlink {
+  std::string target;  // what the link points to
+  std::string path;    // where the link is
+};
+
+// What an agent needs at run time.
+struct Resolution {
+  std::string backend;                  // "host" (and later "nix")
+  std::string program;                  // absolute path of the agent's command
+  std::vector<std::string> path_dirs;   // PATH inside, in order
+  std::vector<ReadonlyPath> readonly;   // system paths bound read-only
+  std::vector<Symlink> symlinks;        // system symlinks recreated
+  std::string shell;                    // absolute path of a POSIX shell for /bin/sh
+};
+
+// Resolves package specs for one backend.
+class Resolver {
+ public:
+  virtual ~Resolver() = default;
+  // Returns what `agent` needs, or an error naming the spec and what to do.
+  virtual Result<Resolution> resolve(const config::AgentConfig& agent) = 0;
+};
+
+}  // namespace jailed::resolve

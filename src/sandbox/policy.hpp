@@ -1,0 +1,76 @@
+// The sandbox policy: what an agent sees, may write, and which environment it gets.
+#pragma once
+
+#include <sys/types.h>
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "config/jail_config.hpp"
+#include "resolve/resolver.hpp"
+
+namespace jailed::sandbox {
+
+enum class MountKind {
+  proc,     // fresh procfs at target
+  dev,      // minimal /dev at target
+  tmpfs,    // empty tmpfs at target
+  dir,      // empty directory at target
+  ro_bind,  // source read-only at target
+  bind,     // source read-write at target
+  symlink,  // symlink at target pointing to source
+  ro_data,  // a read-only file at target holding `source` as its content
+};
+
+// One step of building the jail's file system, in order; `reason` is shown by explain.
+struct Mount {
+  MountKind kind;
+  std::string source;
+  std::string target;
+  std::string reason;
+  bool operator==(const Mount&) const = default;
+};
+
+// Everything that decides the jail, computed before anything runs.
+struct Policy {
+  std::string agent;
+  std::string backend;
+  bool network = false;
+  std::vector<Mount> mounts;
+  std::vector<std::pair<std::string, std::string>> env;  // exactly the agent's environment
+  std::string chdir;                                     // working directory inside
+  std::vector<std::string> command;                      // argv inside; [0] absolute
+  std::vector<std::string> notes;                        // warnings (skipped grants, ...)
+};
+
+// Facts about the caller and the host that the policy depends on.
+struct HostFacts {
+  std::string home;
+  std::string user;
+  uid_t uid = 0;
+  gid_t gid = 0;
+  std::string cwd;
+  std::map<std::string, std::string> env;  // the caller's environment
+};
+
+// Facts about the project, probed from disk before the policy is made.
+struct ProjectFacts {
+  std::string dir;                                     // project directory (real path)
+  std::vector<std::string> protected_paths;            // existing paths to re-bind read-only
+  std::vector<std::string> missing_grants;             // readonly/readwrite paths that do not exist
+};
+
+// Returns the relative names protected inside the project (.jailed, .git/hooks, ...).
+const std::vector<std::string>& protected_names();
+
+// Probes the project: which protected paths exist, which grants are missing. Fails if a
+// protected path is a symlink (it could redirect the read-only bind elsewhere).
+Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent);
+
+// Builds the policy for `agent`: a pure function of its inputs.
+Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& resolution, const HostFacts& host,
+                   const ProjectFacts& project, const std::vector<std::string>& agent_args);
+
+}  // namespace jailed::sandbox

@@ -1,0 +1,31 @@
+// Small string helpers with no knowledge of jailed.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jailed::util {
+
+// Splits `text` at every `sep`; keeps empty fields.
+std::vector<std::string> split(std::string_view text, char sep);
+
+// Joins `parts` with `sep` between them.
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+
+// Returns `text` without leading and trailing blanks (space, tab, CR).
+std::string_view trim(std::string_view text);
+
+// Returns true if `text` starts with `prefix`.
+inline bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
+
+// Returns lowercase hex of `bytes`.
+std::string to_hex(std::string_view bytes);
+
+// Returns true if `text` is valid UTF-8.
+bool is_valid_utf8(std::string_view text);
+
+// Renders `text` for a message: printable ASCII as is, anything else as \xHH, in double quotes.
+std::string printable(std::string_view text);
+
+}  // namespace jailed::util
