@@ -24,7 +24,7 @@ else
 endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
-             src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp
+             src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp src/util/line_diff.cpp
 config_SRCS := src/config/reader.cpp src/config/schema.cpp src/config/presets.cpp \
                src/config/jail_config.cpp src/config/find.cpp
 trust_SRCS := src/trust/trust_store.cpp
@@ -33,10 +33,10 @@ shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
 resolve_SRCS := src/resolve/host_backend.cpp
 sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp \
                 src/sandbox/launcher.cpp
-cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp \
+cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
-            src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp
+            src/cli/cmd_doctor.cpp
 
 PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
 HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish

@@ -35,6 +35,11 @@ struct LoadedFile {
 // (ExitCode::not_allowed), larger than 1 MiB, or not a regular file.
 Result<LoadedFile> read_jailed_file(const std::string& path);
 
+// Reads one of the user's own config files (global config, user preset). Returns nothing if
+// it does not exist; refuses one owned by another user (root excepted) or writable by group
+// or others (ExitCode::not_allowed). Symlinks are followed: dotfile managers create them.
+Result<std::optional<std::string>> read_user_file(const std::string& path);
+
 // Resolves a user argument (a .jailed file or a directory holding one; empty: the nearest
 // from the current directory) to a .jailed path.
 Result<std::string> locate_jailed_file(const std::string& argument);

@@ -14,7 +14,7 @@ namespace jailed::config {
 struct Origin {
   std::string file;
   int line = 0;
-  std::string text() const { return file + ":" + std::to_string(line); }
+  std::string text() const { return shown_file(file) + ":" + std::to_string(line); }
 };
 
 // A value with its origin. Paths are already absolute (~ and relative paths expanded).
@@ -67,6 +67,7 @@ struct UserContext {
 // Reads the global config and user presets from `user.config_dir` (missing files are fine;
 // a file owned by another user or writable by others is an error), merges them with the
 // built-in presets and the project document, and returns every agent the project lists.
+// "name" (the shim command) may be set only in the project document, as shim_names() reads nothing else.
 // `project_text` is the exact content that was checked for trust.
 Result<JailConfig> load_config(const std::string& project_file, std::string_view project_text,
                                const UserContext& user);

@@ -36,6 +36,11 @@ struct Document {
 // Checks syntax only (sections, names, quoting, text encoding); schema.hpp checks keys.
 Result<Document> read_document(std::string_view text, const std::string& file);
 
+// Returns `path` for a message: as is when it is printable text, otherwise quoted with
+// unprintable bytes escaped. A directory name may hold newlines or terminal escapes, and
+// every message of this module names a file.
+std::string shown_file(std::string_view path);
+
 // Returns true if `name` is a valid agent name: [a-z0-9][a-z0-9._-]*, at most 64 characters.
 bool is_valid_agent_name(std::string_view name);
 

@@ -15,7 +15,9 @@ struct FdPlan {
 };
 
 // Returns bwrap's options for `policy` (everything before "--"), passed via --args FD so
-// forwarded secrets never appear in the host's process list.
+// forwarded secrets never appear in the host's process list. `fds.data` holds one descriptor
+// per ro_data mount (std::out_of_range otherwise); --seccomp is always emitted, so a missing
+// filter (-1) makes bwrap fail instead of running unfiltered.
 std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds);
 
 // Returns the argv jailed executes: bwrap --args FD -- command...

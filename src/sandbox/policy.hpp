@@ -49,10 +49,13 @@ struct Policy {
 struct HostFacts {
   std::string home;
   std::string user;
+  std::string group;  // name of the user's primary group (the user name when unknown)
   uid_t uid = 0;
   gid_t gid = 0;
   std::string cwd;
-  std::map<std::string, std::string> env;  // the caller's environment
+  std::map<std::string, std::string> env;   // the caller's environment
+  std::vector<std::string> network_files;   // existing /etc files for DNS and TLS
+  bool localtime = false;                   // /etc/localtime exists
 };
 
 // Facts about the project, probed from disk before the policy is made.
@@ -62,12 +65,20 @@ struct ProjectFacts {
   std::vector<std::string> missing_grants;             // readonly/readwrite paths that do not exist
 };
 
+// Returns the caller's identity, directories and environment, and which /etc files exist.
+HostFacts probe_host();
+
 // Returns the relative names protected inside the project (.jailed, .git/hooks, ...).
 const std::vector<std::string>& protected_names();
 
-// Probes the project: which protected paths exist, which grants are missing. Fails if a
-// protected path is a symlink (it could redirect the read-only bind elsewhere).
+// Probes the project (and, with workdir = cwd, the current directory): which protected paths
+// exist, which grants are missing. Fails if a protected path or a directory above it within the
+// project is a symlink (it could redirect the read-only bind elsewhere).
 Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent);
+
+// Creates the agent's missing config paths on the host (bwrap cannot bind a missing source):
+// directories 0700, or an empty 0600 file when the name ends in .json, .toml, .yaml, ...
+Status ensure_config_paths(const config::AgentConfig& agent);
 
 // Builds the policy for `agent`: a pure function of its inputs.
 Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& resolution, const HostFacts& host,

@@ -14,7 +14,14 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
   }
   // Many shells prompt at once: wait for a writer instead of failing with SQLITE_BUSY.
   sqlite3_busy_timeout(m_db, 5000);
-  exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  try {
+    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  } catch (...) {
+    // The destructor does not run for a throwing constructor: close here.
+    sqlite3_close(m_db);
+    m_db = nullptr;
+    throw;
+  }
 }
 
 Database::~Database() { sqlite3_close(m_db); }

@@ -1,0 +1,59 @@
+#include "cli/agent_plan.hpp"
+
+#include <cstdlib>
+
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "resolve/host_backend.hpp"
+#include "sandbox/launcher.hpp"
+#include "util/error.hpp"
+#include "util/paths.hpp"
+#include "util/spellcheck.hpp"
+#include "util/strings.hpp"
+
+namespace jailed::cli {
+namespace {
+
+const config::AgentConfig& pick_agent(const config::JailConfig& config, const std::string& name, bool by_shim) {
+  const config::AgentConfig* agent = by_shim ? config.find_shim(name) : config.find_agent(name);
+  if (agent) return *agent;
+  std::vector<std::string> names;
+  for (const auto& candidate : config.agents) names.push_back(by_shim ? candidate.shim_name.text : candidate.name);
+  std::string listed = names.empty() ? "none" : util::join(names, ", ");
+  throw Error("no agent " + util::printable(name) + " in " + display_path(config.file) + util::did_you_mean(name, names) +
+                  " (agents: " + listed + ")",
+              ExitCode::usage);
+}
+
+}  // namespace
+
+AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
+                     const std::vector<std::string>& agent_args, bool prepare) {
+  auto file = read_allowed(jailed_file);
+  AgentPlan plan{config::load_config(jailed_file, file.content, user_context()).take(), {}, {}, {}};
+  plan.agent = pick_agent(plan.config, name, by_shim);
+
+  const char* host_path = std::getenv("PATH");
+  resolve::HostBackend backend(host_path ? host_path : "/usr/local/bin:/usr/bin:/bin");
+  plan.resolution = backend.resolve(plan.agent).take();
+
+  // Bind the project at its real location: the caller's cwd (from getcwd) is physical too.
+  std::string project_dir = util::parent_dir(file.real_path);
+  auto project = sandbox::probe_project(project_dir, plan.agent).take();
+  if (prepare) sandbox::ensure_config_paths(plan.agent).take();
+  plan.policy = sandbox::make_policy(plan.agent, plan.resolution, sandbox::probe_host(), project, agent_args);
+  return plan;
+}
+
+int run_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
+              const std::vector<std::string>& agent_args) {
+  // Check the sandbox first: without bwrap nothing else matters.
+  std::string bwrap = sandbox::find_bwrap().take();
+  sandbox::check_user_namespaces(bwrap).take();
+  auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
+  for (const auto& note : plan.policy.notes) warn(note);
+  auto launched = sandbox::launch(plan.policy, bwrap);
+  throw Error(launched.error(), ExitCode::no_sandbox);
+}
+
+}  // namespace jailed::cli

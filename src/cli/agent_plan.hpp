@@ -1,0 +1,31 @@
+// From a .jailed and an agent name to a sandbox policy: the steps `run` and `explain` share.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "config/jail_config.hpp"
+#include "resolve/resolver.hpp"
+#include "sandbox/policy.hpp"
+
+namespace jailed::cli {
+
+// Everything decided about one launch, before anything runs.
+struct AgentPlan {
+  config::JailConfig config;
+  config::AgentConfig agent;
+  resolve::Resolution resolution;
+  sandbox::Policy policy;
+};
+
+// Loads the allowed .jailed at `jailed_file`, picks the agent `name` (its shim command name
+// when `by_shim`), resolves it and computes its policy with `agent_args`. With `prepare`,
+// creates missing config paths on the host (run does; explain only looks).
+AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
+                     const std::vector<std::string>& agent_args, bool prepare);
+
+// Launches the agent in its sandbox; returns only on failure (as an exit status).
+int run_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
+              const std::vector<std::string>& agent_args);
+
+}  // namespace jailed::cli

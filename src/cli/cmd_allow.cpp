@@ -1,0 +1,60 @@
+// jailed allow [PATH]: trusts the exact content of a .jailed, showing what changed first.
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "config/find.hpp"
+#include "config/jail_config.hpp"
+#include "trust/trust_store.hpp"
+#include "util/error.hpp"
+#include "util/line_diff.hpp"
+#include "util/strings.hpp"
+
+namespace po = boost::program_options;
+
+namespace jailed::cli {
+namespace {
+
+void show_changes(const std::string& before, const std::string& after) {
+  info("changes since you last allowed it:");
+  for (const auto& line : util::line_diff(before, after)) {
+    std::string shown = util::printable(line).substr(1);
+    shown.pop_back();  // printable() quotes; keep the escaping, drop the quotes
+    if (line[0] == '+') shown = styled(shown, "32");
+    if (line[0] == '-') shown = styled(shown, "31");
+    info("  " + shown);
+  }
+}
+
+}  // namespace
+
+int cmd_allow(const Args& args) {
+  po::options_description options("options");
+  options.add_options()("path", po::value<std::string>()->default_value(""), "a .jailed file or its directory (default: the nearest)");
+  po::positional_options_description positional;
+  positional.add("path", 1);
+  po::variables_map values;
+  if (parse_options(command_named("allow"), args, options, positional, values)) return 0;
+
+  std::string path = config::locate_jailed_file(values["path"].as<std::string>()).take();
+  auto file = config::read_jailed_file(path).take();
+  // An invalid file would activate nothing, so trusting it would only hide the error.
+  auto loaded = config::load_config(path, file.content, user_context());
+  if (!loaded.ok()) {
+    throw Error(loaded.error() + "\nnot allowed: fix the file, then run 'jailed allow' again", loaded.failure().code);
+  }
+  trust::TrustStore store(trust::TrustStore::default_path(), true);
+  auto verdict = store.check(file.real_path, file.content);
+  if (verdict.status == trust::Status::allowed) {
+    info(display_path(path) + " is already allowed");
+    return 0;
+  }
+  if (verdict.status == trust::Status::changed && verdict.allowed_content) show_changes(*verdict.allowed_content, file.content);
+  store.allow(file.real_path, file.content);
+
+  std::vector<std::string> agents;
+  for (const auto& agent : loaded->agents) agents.push_back(agent.name);
+  info("allowed " + display_path(path) + " (agents: " + (agents.empty() ? "none" : util::join(agents, ", ")) + ")");
+  return 0;
+}
+
+}  // namespace jailed::cli

@@ -1,0 +1,127 @@
+// jailed doctor: checks what jailed needs on this machine and says what to fix.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "sandbox/launcher.hpp"
+#include "sandbox/seccomp.hpp"
+#include "trust/trust_store.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+namespace po = boost::program_options;
+
+namespace jailed::cli {
+namespace {
+
+enum class Verdict { ok, warn, fail };
+
+struct Checker {
+  bool failed = false;
+  bool sandbox_failed = false;
+
+  void report(Verdict verdict, const std::string& what, const std::string& detail) {
+    const char* word = verdict == Verdict::ok ? "ok  " : verdict == Verdict::warn ? "warn" : "FAIL";
+    const char* color = verdict == Verdict::ok ? "32" : verdict == Verdict::warn ? "33" : "31";
+    std::string shown = color_enabled(1) ? std::string("\033[") + color + "m" + word + "\033[0m" : word;
+    std::cout << shown << "  " << what << ": " << detail << "\n";
+    if (verdict == Verdict::fail) failed = true;
+  }
+};
+
+std::string first_line(const std::string& text) {
+  auto line = text.substr(0, text.find('\n'));
+  return std::string(util::trim(line));
+}
+
+void check_sandbox(Checker& checker) {
+  util::SystemRunner runner;
+  auto bwrap = sandbox::find_bwrap();
+  if (!bwrap.ok()) {
+    checker.report(Verdict::fail, "bwrap", bwrap.error());
+    checker.sandbox_failed = true;
+    return;
+  }
+  auto version = runner.run({*bwrap, "--version"});
+  checker.report(Verdict::ok, "bwrap", (version.ok() ? first_line(version->out) : "unknown version") + " (" + *bwrap + ")");
+
+  auto userns = sandbox::check_user_namespaces(*bwrap);
+  // A real probe: the same namespaces a jail uses, around `true`.
+  auto probe = runner.run({*bwrap, "--unshare-user", "--unshare-pid", "--unshare-ipc", "--unshare-uts", "--cap-drop", "ALL",
+                           "--ro-bind", "/", "/", "--proc", "/proc", "--dev", "/dev", "--", "true"});
+  if (probe.ok() && probe->status == 0) {
+    checker.report(Verdict::ok, "user namespaces", "bwrap can create a sandbox here");
+  } else {
+    std::string why = probe.ok() ? first_line(probe->err) : probe.error();
+    checker.report(Verdict::fail, "user namespaces", "bwrap failed (" + why + ")" + (userns.ok() ? "" : "; " + userns.error()));
+    checker.sandbox_failed = true;
+  }
+  auto seccomp = sandbox::seccomp_program_fd();
+  if (seccomp.ok()) {
+    ::close(*seccomp);
+    checker.report(Verdict::ok, "seccomp", "filter builds (denies " + std::to_string(sandbox::seccomp_denials().size()) + " operations)");
+  } else {
+    checker.report(Verdict::fail, "seccomp", seccomp.error());
+    checker.sandbox_failed = true;
+  }
+}
+
+void check_hook(Checker& checker) {
+  const char* hook = std::getenv("JAILED_HOOK");
+  if (hook && *hook) {
+    checker.report(Verdict::ok, "shell hook", std::string("installed (") + hook + ")");
+    return;
+  }
+  const char* shell_path = std::getenv("SHELL");
+  std::string shell = shell_path ? shell_path : "bash";
+  shell = shell.substr(shell.find_last_of('/') + 1);
+  std::string rc = shell == "zsh" ? "~/.zshrc" : shell == "fish" ? "~/.config/fish/config.fish" : "~/.bashrc";
+  std::string line = shell == "fish" ? "jailed hook fish | source" : "eval \"$(jailed hook " + shell + ")\"";
+  checker.report(Verdict::warn, "shell hook", "not active in this shell: add '" + line + "' to " + rc);
+}
+
+void check_nix(Checker& checker) {
+  auto nix = util::find_in_path("nix");
+  if (!nix) {
+    checker.report(Verdict::ok, "nix", "not installed (optional: agents run from the host's system directories)");
+    return;
+  }
+  util::SystemRunner runner;
+  auto version = runner.run({*nix, "--version"});
+  checker.report(Verdict::ok, "nix", (version.ok() ? first_line(version->out) : "unknown version") + " (" + *nix + ")");
+}
+
+void check_trust(Checker& checker) {
+  std::string db = trust::TrustStore::default_path();
+  try {
+    trust::TrustStore store(db, false);
+    auto records = store.records();
+    checker.report(Verdict::ok, "trust db", display_path(db) + " (" + std::to_string(records.size()) + " records)");
+  } catch (const Error& e) {
+    checker.report(Verdict::fail, "trust db", e.what());
+  }
+}
+
+}  // namespace
+
+int cmd_doctor(const Args& args) {
+  po::options_description options("options");
+  po::variables_map values;
+  if (parse_options(command_named("doctor"), args, options, {}, values)) return 0;
+
+  Checker checker;
+  std::cout << "jailed " << k_version << " (" << self_path() << ")\n";
+  check_sandbox(checker);
+  check_hook(checker);
+  check_nix(checker);
+  check_trust(checker);
+  if (checker.sandbox_failed) return static_cast<int>(ExitCode::no_sandbox);
+  return checker.failed ? static_cast<int>(ExitCode::failure) : 0;
+}
+
+}  // namespace jailed::cli

@@ -1,0 +1,150 @@
+// jailed explain AGENT [--json]: the sandbox of an agent in words, and the exact bwrap argv.
+#include <iostream>
+#include <set>
+
+#include "cli/agent_plan.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "config/find.hpp"
+#include "sandbox/bwrap_args.hpp"
+#include "sandbox/seccomp.hpp"
+#include "shell/shell.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace po = boost::program_options;
+
+namespace jailed::cli {
+namespace {
+
+const char* kind_word(sandbox::MountKind kind) {
+  switch (kind) {
+    case sandbox::MountKind::proc: return "proc";
+    case sandbox::MountKind::dev: return "dev";
+    case sandbox::MountKind::tmpfs: return "tmpfs";
+    case sandbox::MountKind::dir: return "dir";
+    case sandbox::MountKind::ro_bind: return "read-only";
+    case sandbox::MountKind::bind: return "read-write";
+    case sandbox::MountKind::symlink: return "symlink";
+    case sandbox::MountKind::ro_data: return "generated";
+  }
+  return "?";
+}
+
+// The descriptors launch() would open; explain shows the argv with these stand-ins.
+sandbox::FdPlan nominal_fds(const sandbox::Policy& policy) {
+  sandbox::FdPlan fds;
+  fds.seccomp = 3;
+  int next = 4;
+  for (const auto& mount : policy.mounts) {
+    if (mount.kind == sandbox::MountKind::ro_data) fds.data.push_back(next++);
+  }
+  return fds;
+}
+
+// Forwarded variables come from the caller's environment and may be secrets: explain
+// names them but never prints their values.
+std::set<std::string> forwarded_names(const config::AgentConfig& agent) {
+  std::set<std::string> names;
+  for (const auto& value : agent.env) names.insert(value.text);
+  return names;
+}
+
+std::vector<std::string> masked_options(const AgentPlan& plan, const sandbox::FdPlan& fds) {
+  auto options = sandbox::bwrap_options(plan.policy, fds);
+  auto hidden = forwarded_names(plan.agent);
+  for (size_t i = 0; i + 2 < options.size(); ++i) {
+    if (options[i] == "--setenv" && hidden.count(options[i + 1])) options[i + 2] = "<value of $" + options[i + 1] + ">";
+  }
+  return options;
+}
+
+void print_text(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv) {
+  const auto& policy = plan.policy;
+  auto quote = [](const std::string& text) { return shell::quote(shell::Shell::bash, text); };
+  std::cout << "agent " << plan.agent.name << (plan.agent.from_preset ? " (preset)" : "") << " from "
+            << display_path(plan.config.file) << "\n"
+            << "  backend:   " << policy.backend << "\n"
+            << "  command:   " << quote(policy.command[0]) << "\n"
+            << "  network:   " << (policy.network ? "on" : "off") << " (" << plan.agent.network_origin.text() << ")\n"
+            << "  directory: " << quote(policy.chdir) << "\n"
+            << "\nfile system, in order (later entries cover earlier ones):\n";
+  for (const auto& mount : policy.mounts) {
+    std::cout << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);
+    if (mount.kind == sandbox::MountKind::ro_bind || mount.kind == sandbox::MountKind::bind) {
+      if (mount.source != mount.target) std::cout << " <- " << quote(mount.source);
+    } else if (mount.kind == sandbox::MountKind::symlink) {
+      std::cout << " -> " << quote(mount.source);
+    }
+    std::cout << "\t" << mount.reason << "\n";
+  }
+  auto hidden = forwarded_names(plan.agent);
+  std::cout << "\nenvironment (nothing else reaches the agent):\n";
+  for (const auto& [name, value] : policy.env) {
+    std::cout << "  " << name << "=" << (hidden.count(name) ? "<forwarded, hidden>" : quote(value)) << "\n";
+  }
+  std::cout << "\nseccomp denies: " << util::join(sandbox::seccomp_denials(), ", ") << "\n";
+  for (const auto& note : policy.notes) std::cout << "note: " << note << "\n";
+  std::cout << "\nbwrap argv:\n  ";
+  for (const auto& word : argv) std::cout << quote(word) << " ";
+  std::cout << "\noptions passed through --args (NUL-separated):\n";
+  for (size_t i = 0; i < options.size(); ++i) {
+    bool starts_option = options[i].size() > 2 && options[i].compare(0, 2, "--") == 0;
+    std::cout << (starts_option ? (i ? "\n  " : "  ") : " ") << quote(options[i]);
+  }
+  std::cout << "\n";
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_string(items[i]);
+  return out + "]";
+}
+
+void print_json(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv) {
+  const auto& policy = plan.policy;
+  auto hidden = forwarded_names(plan.agent);
+  std::cout << "{\"agent\":" << json_string(plan.agent.name) << ",\"file\":" << json_string(plan.config.file)
+            << ",\"backend\":" << json_string(policy.backend) << ",\"network\":" << (policy.network ? "true" : "false")
+            << ",\"command\":" << json_list(policy.command) << ",\"chdir\":" << json_string(policy.chdir) << ",\"mounts\":[";
+  for (size_t i = 0; i < policy.mounts.size(); ++i) {
+    const auto& mount = policy.mounts[i];
+    bool data = mount.kind == sandbox::MountKind::ro_data;
+    std::cout << (i ? "," : "") << "{\"kind\":" << json_string(kind_word(mount.kind))
+              << ",\"source\":" << (data ? "null" : json_string(mount.source)) << ",\"target\":" << json_string(mount.target)
+              << ",\"reason\":" << json_string(mount.reason) << "}";
+  }
+  std::cout << "],\"env\":{";
+  for (size_t i = 0; i < policy.env.size(); ++i) {
+    const auto& [name, value] = policy.env[i];
+    std::cout << (i ? "," : "") << json_string(name) << ":" << (hidden.count(name) ? "null" : json_string(value));
+  }
+  std::cout << "},\"seccomp_denies\":" << json_list(sandbox::seccomp_denials()) << ",\"notes\":" << json_list(policy.notes)
+            << ",\"argv\":" << json_list(argv) << ",\"options\":" << json_list(options) << "}\n";
+}
+
+}  // namespace
+
+int cmd_explain(const Args& args) {
+  po::options_description options("options");
+  options.add_options()("agent", po::value<std::string>(), "the agent to explain")("json", "print JSON");
+  po::positional_options_description positional;
+  positional.add("agent", 1);
+  po::variables_map values;
+  if (parse_options(command_named("explain"), args, options, positional, values)) return 0;
+  if (!values.count("agent")) throw Error("jailed explain: which agent? ('jailed status' lists them)", ExitCode::usage);
+
+  std::string file = config::locate_jailed_file("").take();
+  auto plan = plan_agent(file, values["agent"].as<std::string>(), false, {}, false);
+  auto fds = nominal_fds(plan.policy);
+  auto shown_options = masked_options(plan, fds);
+  auto argv = sandbox::bwrap_argv("bwrap", 4 + static_cast<int>(fds.data.size()), plan.policy);
+  if (values.count("json")) {
+    print_json(plan, shown_options, argv);
+  } else {
+    print_text(plan, shown_options, argv);
+  }
+  return 0;
+}
+
+}  // namespace jailed::cli

@@ -1,0 +1,185 @@
+// jailed export SHELL: run by the prompt hook on every prompt; prints environment changes.
+//
+// The common case is "nothing changed": then this does a few stat() calls, opens no
+// database and prints nothing. Everything else (trust, parsing, shims) happens only when
+// the nearest .jailed, its content, or the trust records changed since the last prompt.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <optional>
+
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "config/find.hpp"
+#include "config/jail_config.hpp"
+#include "shell/emit.hpp"
+#include "shell/state.hpp"
+#include "shim/shim_dir.hpp"
+#include "trust/trust_store.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/paths.hpp"
+#include "util/strings.hpp"
+
+namespace po = boost::program_options;
+
+namespace jailed::cli {
+namespace {
+
+const char* env_or_null(const char* name) {
+  const char* value = std::getenv(name);
+  return value && *value ? value : nullptr;
+}
+
+util::FileStamp trust_stamp() {
+  auto st = util::stat_path(trust::TrustStore::stamp_path(trust::TrustStore::default_path()));
+  return st ? util::stamp_of(*st) : util::FileStamp{};
+}
+
+// Returns PATH without every entry equal to `entry` (other entries, even ones the user
+// added after we loaded, stay where they are).
+std::string path_without(const std::string& path, const std::string& entry) {
+  std::vector<std::string> kept;
+  for (auto& part : util::split(path, ':')) {
+    if (part != entry) kept.push_back(part);
+  }
+  return util::join(kept, ":");
+}
+
+// What the new prompt should have: computed on the slow path only.
+struct Outcome {
+  std::optional<shell::State> state;  // nothing: no .jailed here
+  std::string project_dir;            // when loaded
+  std::string shim_dir;               // when loaded
+  std::string message;                // one line for stderr, or empty
+};
+
+Outcome load(const config::Found& found, const util::FileStamp& trust, const std::optional<shell::State>& previous) {
+  Outcome out;
+  shell::State state;
+  state.path_hash = util::xxh64_hex(found.path);
+  state.file = found.stamp;
+  state.trust = trust;
+  state.activation = shell::Activation::blocked;
+  out.state = state;
+
+  auto file = config::read_jailed_file(found.path);
+  if (!file.ok()) {
+    out.message = file.error();
+    return out;
+  }
+  out.state->file = file->stamp;
+  try {
+    trust::TrustStore store(trust::TrustStore::default_path(), false);
+    auto verdict = store.check(file->real_path, file->content);
+    if (verdict.status != trust::Status::allowed) {
+      out.message = blocked_message(verdict.status, found.path);
+      return out;
+    }
+  } catch (const Error& e) {
+    out.message = e.what();
+    return out;
+  }
+  auto names = config::shim_names(found.path, file->content);
+  if (!names.ok()) {
+    out.state->activation = shell::Activation::invalid;
+    out.message = names.error() + " (nothing loaded; fix the file, then 'jailed allow')";
+    return out;
+  }
+  out.shim_dir = shim::shim_dir_for(file->real_path);
+  auto synced = shim::sync(out.shim_dir, file->real_path, *names, self_path());
+  if (!synced.ok()) {
+    out.message = synced.error();
+    return out;
+  }
+  out.state->activation = shell::Activation::loaded;
+  out.project_dir = util::parent_dir(found.path);
+  bool same_as_before = previous && previous->activation == shell::Activation::loaded &&
+                        previous->path_hash == out.state->path_hash;
+  if (!same_as_before) {
+    out.message = "loaded " + display_path(found.path) + (names->empty() ? " (no agents)" : " (" + util::join(*names, ", ") + ")");
+  }
+  return out;
+}
+
+std::vector<shell::EnvChange> changes_for(const Outcome& out, const std::optional<shell::State>& previous) {
+  const char* path = std::getenv("PATH");
+  const char* old_shims = env_or_null("JAILED_SHIMS");
+  std::string new_path = path ? path : "";
+  if (old_shims) new_path = path_without(new_path, old_shims);
+
+  std::vector<shell::EnvChange> changes;
+  bool loaded = out.state && out.state->activation == shell::Activation::loaded;
+  if (loaded) new_path = out.shim_dir + (new_path.empty() ? "" : ":" + new_path);
+  if (!path || new_path != path) changes.push_back({"PATH", new_path});
+  if (loaded) {
+    changes.push_back({"JAILED_DIR", out.project_dir});
+    changes.push_back({"JAILED_SHIMS", out.shim_dir});
+  } else {
+    if (env_or_null("JAILED_DIR")) changes.push_back({"JAILED_DIR", std::nullopt});
+    if (old_shims) changes.push_back({"JAILED_SHIMS", std::nullopt});
+  }
+  if (out.state) {
+    changes.push_back({"JAILED_STATE", shell::encode(*out.state)});
+  } else if (previous || env_or_null("JAILED_STATE")) {
+    changes.push_back({"JAILED_STATE", std::nullopt});
+  }
+  return changes;
+}
+
+}  // namespace
+
+int cmd_export(const Args& args) {
+  if (args.size() != 1 || args[0].empty() || args[0][0] == '-') {
+    po::options_description options("options");
+    options.add_options()("shell", po::value<std::string>(), "bash, zsh, fish or json");
+    po::positional_options_description positional;
+    positional.add("shell", 1);
+    po::variables_map values;
+    if (parse_options(command_named("export"), args, options, positional, values)) return 0;
+    throw Error("jailed export: which shell? (jailed export bash|zsh|fish|json)", ExitCode::usage);
+  }
+  auto shell = shell::parse_shell(args[0]);
+  if (!shell) throw Error("jailed export: unsupported shell \"" + args[0] + "\" (supported: bash, zsh, fish, json)", ExitCode::usage);
+
+  // A removed working directory holds no project: unload instead of failing every prompt.
+  std::optional<config::Found> found;
+  if (char* cwd = ::getcwd(nullptr, 0)) {
+    found = config::find_nearest(cwd);
+    std::free(cwd);
+  }
+  std::optional<shell::State> previous;
+  if (const char* text = env_or_null("JAILED_STATE")) previous = shell::decode(text);
+
+  // Fast path 1: nothing loaded and nothing here.
+  if (!found && !previous && !env_or_null("JAILED_SHIMS")) return 0;
+  util::FileStamp trust = found ? trust_stamp() : util::FileStamp{};
+  // Fast path 2: the same file, unedited, trust unchanged (and its shims still exist).
+  if (found && previous && previous->path_hash == util::xxh64_hex(found->path) && previous->file == found->stamp &&
+      previous->trust == trust) {
+    const char* shims = env_or_null("JAILED_SHIMS");
+    bool shims_ok = previous->activation != shell::Activation::loaded || (shims && util::stat_path(shims));
+    if (shims_ok) return 0;
+  }
+
+  Outcome out;
+  if (found) {
+    out = load(*found, trust, previous);
+  } else if (previous && previous->activation == shell::Activation::loaded) {
+    const char* dir = env_or_null("JAILED_DIR");
+    out.message = "unloaded " + (dir ? display_path(util::join_path(dir, config::k_file_name)) : std::string("project"));
+  }
+  // A blocked or invalid file is reported once, not again at every trust change elsewhere.
+  bool repeated = previous && out.state && out.state->activation != shell::Activation::loaded &&
+                  previous->activation == out.state->activation && previous->path_hash == out.state->path_hash &&
+                  previous->file == out.state->file;
+  if (!out.message.empty() && !repeated) info(out.message);
+  bool rehash = true;
+  std::cout << shell::emit(*shell, changes_for(out, previous), rehash);
+  return 0;
+}
+
+}  // namespace jailed::cli

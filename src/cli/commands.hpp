@@ -1,0 +1,54 @@
+// The command table: names, summaries, and dispatch from argv to cmd_<name>.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <boost/program_options.hpp>
+
+namespace jailed::cli {
+
+using Args = std::vector<std::string>;
+
+// One subcommand of jailed.
+struct Command {
+  const char* name;
+  const char* synopsis;  // arguments after the name, for usage lines
+  const char* summary;   // one line for `jailed --help`
+  int (*run)(const Args& args);
+  bool hidden;           // internal (completion helper)
+};
+
+// Returns every command in help order.
+const std::vector<Command>& commands();
+
+// Runs jailed with `argv` (without the program name) and returns the exit status.
+int dispatch(const Args& args);
+
+// Parses `args` against `options` and `positional`; prints help and returns true when
+// --help was given; throws a usage Error (with a suggestion) for unknown options.
+bool parse_options(const Command& command, const Args& args, boost::program_options::options_description& options,
+                   const boost::program_options::positional_options_description& positional,
+                   boost::program_options::variables_map& values);
+
+// Returns the command named `name`; it must exist.
+const Command& command_named(const std::string& name);
+
+// Prints the usage and options of `command` to stdout.
+void print_command_help(const Command& command, const boost::program_options::options_description& options);
+
+// The current version.
+extern const char* const k_version;
+
+int cmd_hook(const Args&);
+int cmd_export(const Args&);
+int cmd_allow(const Args&);
+int cmd_deny(const Args&);
+int cmd_status(const Args&);
+int cmd_prune(const Args&);
+int cmd_run(const Args&);
+int cmd_explain(const Args&);
+int cmd_doctor(const Args&);
+int cmd_help(const Args&);
+
+}  // namespace jailed::cli

@@ -1,0 +1,57 @@
+#include "cli/output.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+
+#include "shell/shell.hpp"
+#include "util/paths.hpp"
+#include "util/strings.hpp"
+
+namespace jailed::cli {
+
+bool color_enabled(int fd) {
+  // https://no-color.org: any non-empty NO_COLOR disables colour.
+  const char* no_color = std::getenv("NO_COLOR");
+  if (no_color && *no_color) return false;
+  const char* term = std::getenv("TERM");
+  if (term && std::strcmp(term, "dumb") == 0) return false;
+  return ::isatty(fd) == 1;
+}
+
+std::string styled(std::string_view text, const char* sgr) {
+  if (!color_enabled(2)) return std::string(text);
+  return std::string("\033[") + sgr + "m" + std::string(text) + "\033[0m";
+}
+
+static void emit_line(const std::string& line) {
+  std::string out = line + "\n";
+  // One write so lines from shells racing on the same terminal do not interleave.
+  ssize_t ignored = ::write(2, out.data(), out.size());
+  (void)ignored;
+}
+
+void info(const std::string& message) { emit_line("jailed: " + message); }
+
+void warn(const std::string& message) { emit_line("jailed: " + styled("warning:", "33") + " " + message); }
+
+void error(const std::string& message) { emit_line("jailed: " + styled("error:", "31") + " " + message); }
+
+std::string display_path(const std::string& path) {
+  std::string shown = path;
+  const char* home = std::getenv("HOME");
+  if (home && *home && std::strcmp(home, "/") != 0 && util::is_within(path, home)) {
+    shown = "~" + path.substr(std::strlen(home));
+  }
+  // A directory name may hold escape sequences or newlines: never send them raw to the terminal.
+  for (unsigned char c : shown) {
+    if (c < 0x20 || c == 0x7F || !util::is_valid_utf8(shown)) return util::printable(shown);
+  }
+  return shown;
+}
+
+std::string json_string(std::string_view text) { return shell::quote(shell::Shell::json, text); }
+
+}  // namespace jailed::cli

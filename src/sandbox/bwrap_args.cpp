@@ -1,0 +1,78 @@
+// Renders a policy as bubblewrap options, in the order bwrap must apply them.
+#include "sandbox/bwrap_args.hpp"
+
+namespace jailed::sandbox {
+namespace {
+
+void add(std::vector<std::string>& out, std::initializer_list<std::string> args) { out.insert(out.end(), args); }
+
+void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& fds, size_t& data_index) {
+  switch (mount.kind) {
+    case MountKind::proc:
+      add(out, {"--proc", mount.target});
+      break;
+    case MountKind::dev:
+      add(out, {"--dev", mount.target});
+      break;
+    case MountKind::tmpfs:
+      add(out, {"--tmpfs", mount.target});
+      break;
+    case MountKind::dir:
+      add(out, {"--dir", mount.target});
+      break;
+    case MountKind::ro_bind:
+      add(out, {"--ro-bind", mount.source, mount.target});
+      break;
+    case MountKind::bind:
+      add(out, {"--bind", mount.source, mount.target});
+      break;
+    case MountKind::symlink:
+      add(out, {"--symlink", mount.source, mount.target});
+      break;
+    case MountKind::ro_data:
+      // The content comes from a descriptor, so nothing is written to the host's disk;
+      // --perms makes the file world-readable like the real /etc/passwd.
+      add(out, {"--perms", "0644", "--ro-bind-data", std::to_string(fds.data.at(data_index++)), mount.target});
+      break;
+  }
+}
+
+}  // namespace
+
+std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds) {
+  std::vector<std::string> out;
+  // Everything in the jail is killed when bwrap or its parent dies: with the PID namespace,
+  // nothing the agent starts (nohup, setsid, double forks) outlives the session.
+  add(out, {"--die-with-parent"});
+  // Own user, IPC, PID, UTS and cgroup namespaces: host processes, SysV IPC and the host
+  // name are out of reach. The cgroup one only where the kernel has it.
+  add(out, {"--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts", "--unshare-cgroup-try"});
+  // No user namespaces inside (besides the seccomp rule): a nested one would grant the
+  // capabilities needed to unmount the read-only protections.
+  add(out, {"--disable-userns"});
+  // No network: an empty network namespace (only a loopback of its own).
+  if (!policy.network) add(out, {"--unshare-net"});
+  add(out, {"--hostname", "jailed"});
+  // Matters when the caller is root: otherwise the agent keeps every capability in its namespace.
+  add(out, {"--cap-drop", "ALL"});
+  // Nothing of the caller's environment (API keys, tokens) reaches the agent unless the policy lists it.
+  add(out, {"--clearenv"});
+  for (const auto& [name, value] : policy.env) add(out, {"--setenv", name, value});
+  size_t data_index = 0;
+  for (const auto& mount : policy.mounts) add_mount(out, mount, fds, data_index);
+  add(out, {"--chdir", policy.chdir});
+  // No --new-session: TUIs need the controlling terminal. The seccomp filter denies TIOCSTI
+  // and TIOCLINUX instead, so the agent cannot type into the user's shell through it.
+  add(out, {"--seccomp", std::to_string(fds.seccomp)});
+  return out;
+}
+
+std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy) {
+  // Every option travels through --args: forwarded secrets in --setenv stay out of the
+  // host's process list, and long mount lists out of the argv size limit.
+  std::vector<std::string> argv{bwrap, "--args", std::to_string(args_fd), "--"};
+  argv.insert(argv.end(), policy.command.begin(), policy.command.end());
+  return argv;
+}
+
+}  // namespace jailed::sandbox

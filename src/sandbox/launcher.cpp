@@ -1,0 +1,166 @@
+// Finds bwrap, checks the kernel lets it work, and replaces jailed with it.
+#include "sandbox/launcher.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include "sandbox/bwrap_args.hpp"
+#include "sandbox/seccomp.hpp"
+#include "util/files.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+namespace jailed::sandbox {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Returns the first line of a /proc/sys file, or "" if it does not exist.
+std::string sysctl(const std::string& path) {
+  auto text = util::read_file(path, 4096);
+  if (!text) return "";
+  return std::string(util::trim(util::split(*text, '\n').front()));
+}
+
+// The descriptors handed to bwrap; closed again if jailed is still running (exec failed).
+class Descriptors {
+ public:
+  Descriptors() = default;
+  Descriptors(const Descriptors&) = delete;
+  Descriptors& operator=(const Descriptors&) = delete;
+  ~Descriptors() {
+    for (int fd : m_fds) ::close(fd);
+  }
+  int keep(int fd) {
+    m_fds.push_back(fd);
+    return fd;
+  }
+  const std::vector<int>& all() const { return m_fds; }
+
+ private:
+  std::vector<int> m_fds;
+};
+
+Status write_all(int fd, const std::string& data, const std::string& label) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return fail("cannot write " + label + ": " + errno_text());
+    }
+    done += static_cast<size_t>(n);
+  }
+  return success();
+}
+
+// Returns a rewound memory file holding `data`: bwrap reads it, nothing touches the disk.
+Result<int> memory_file(const char* name, const std::string& data, Descriptors& fds) {
+  int fd = ::memfd_create(name, MFD_CLOEXEC);
+  if (fd < 0) return fail(std::string("cannot create a memory file for ") + name + ": " + errno_text());
+  fds.keep(fd);
+  if (auto written = write_all(fd, data, name); !written) return written.failure();
+  if (::lseek(fd, 0, SEEK_SET) != 0) return fail(std::string("cannot rewind ") + name + ": " + errno_text());
+  return fd;
+}
+
+// Marks every descriptor above stderr close-on-exec, so nothing jailed inherited from its own
+// parent (an open socket, a terminal, a pipe) leaks into the jail.
+Status close_inherited_on_exec() {
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return success();
+  DIR* dir = ::opendir("/proc/self/fd");
+  if (!dir) return fail("cannot list open descriptors: " + errno_text());
+  int own = ::dirfd(dir);
+  while (dirent* entry = ::readdir(dir)) {
+    int fd = std::atoi(entry->d_name);
+    if (fd > 2 && fd != own && ::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
+      ::closedir(dir);
+      return fail("cannot mark descriptor " + std::to_string(fd) + " close-on-exec: " + errno_text());
+    }
+  }
+  ::closedir(dir);
+  return success();
+}
+
+}  // namespace
+
+Result<std::string> find_bwrap() {
+  if (const char* forced = std::getenv("JAILED_BWRAP"); forced && *forced) {
+    if (forced[0] != '/' || ::access(forced, X_OK) != 0) {
+      return fail(std::string("JAILED_BWRAP=") + forced + " is not an executable absolute path; fix or unset it",
+                  ExitCode::no_sandbox);
+    }
+    return std::string(forced);
+  }
+  if (auto found = util::find_in_path("bwrap")) return *found;
+  return fail("bwrap (bubblewrap) is not installed: install it (sudo apt install bubblewrap) and try again",
+              ExitCode::no_sandbox);
+}
+
+Status check_user_namespaces(const std::string& bwrap) {
+  // Root, or a setuid bwrap, creates namespaces with privilege: the sysctls below do not apply.
+  if (::getuid() == 0) return success();
+  if (auto st = util::stat_path(bwrap); st && (st->st_mode & S_ISUID)) return success();
+  if (sysctl("/proc/sys/kernel/unprivileged_userns_clone") == "0") {
+    return fail("unprivileged user namespaces are disabled (kernel.unprivileged_userns_clone = 0), and bwrap needs "
+                "them: enable them with 'sudo sysctl -w kernel.unprivileged_userns_clone=1' (persist it in "
+                "/etc/sysctl.d/)",
+                ExitCode::no_sandbox);
+  }
+  if (sysctl("/proc/sys/user/max_user_namespaces") == "0") {
+    return fail("user namespaces are disabled (user.max_user_namespaces = 0), and bwrap needs them: enable them "
+                "with 'sudo sysctl -w user.max_user_namespaces=15000' (persist it in /etc/sysctl.d/)",
+                ExitCode::no_sandbox);
+  }
+  if (sysctl("/proc/sys/kernel/apparmor_restrict_unprivileged_userns") == "1" &&
+      !util::stat_path("/etc/apparmor.d/bwrap-userns-restrict") && !util::stat_path("/etc/apparmor.d/bwrap")) {
+    return fail("AppArmor restricts unprivileged user namespaces here (Ubuntu 23.10 and later), so bwrap cannot "
+                "start: install the bwrap-userns-restrict profile from the apparmor package's extra profiles "
+                "into /etc/apparmor.d/ and load it (sudo apparmor_parser -r /etc/apparmor.d/bwrap-userns-restrict)",
+                ExitCode::no_sandbox);
+  }
+  return success();
+}
+
+Status launch(const Policy& policy, const std::string& bwrap) {
+  if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  Descriptors fds;
+  FdPlan plan;
+  auto seccomp = seccomp_program_fd();
+  if (!seccomp) return seccomp.failure();
+  plan.seccomp = fds.keep(*seccomp);
+  for (const auto& mount : policy.mounts) {
+    if (mount.kind != MountKind::ro_data) continue;
+    auto fd = memory_file("jailed-data", mount.source, fds);
+    if (!fd) return fd.failure();
+    plan.data.push_back(*fd);
+  }
+
+  std::string args;
+  for (const auto& option : bwrap_options(policy, plan)) {
+    // --args splits at NUL bytes: one inside a value would smuggle in extra options.
+    if (option.find('\0') != std::string::npos) return fail("refusing to start: an option holds a NUL byte");
+    args += option;
+    args += '\0';
+  }
+  auto args_fd = memory_file("jailed-args", args, fds);
+  if (!args_fd) return args_fd.failure();
+
+  // Exactly these descriptors cross into bwrap; it reads and closes them before the agent starts.
+  for (int fd : fds.all()) {
+    if (::fcntl(fd, F_SETFD, 0) != 0) return fail("cannot pass descriptor " + std::to_string(fd) + ": " + errno_text());
+  }
+  // An empty environment: bwrap's --clearenv decides the agent's anyway, and bwrap stays as
+  // PID 1 of the jail, where the agent could read its environment in /proc/1/environ.
+  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy), {});
+}
+
+}  // namespace jailed::sandbox

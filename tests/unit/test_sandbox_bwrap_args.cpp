@@ -1,0 +1,67 @@
+// Unit tests for sandbox/bwrap_args: the exact option vector and argv for small policies.
+#include <catch2/catch.hpp>
+
+#include "sandbox/bwrap_args.hpp"
+
+using namespace jailed::sandbox;
+
+namespace {
+
+Policy small_policy() {
+  Policy p;
+  p.agent = "bot";
+  p.backend = "host";
+  p.network = true;
+  p.mounts = {
+      {MountKind::proc, "", "/proc", "r"},
+      {MountKind::dev, "", "/dev", "r"},
+      {MountKind::tmpfs, "", "/tmp", "r"},
+      {MountKind::dir, "", "/run", "r"},
+      {MountKind::ro_bind, "/usr", "/usr", "r"},
+      {MountKind::symlink, "usr/bin", "/bin", "r"},
+      {MountKind::ro_data, "root:x:0:0:root:/root:/bin/sh\n", "/etc/passwd", "r"},
+      {MountKind::ro_data, "root:x:0:\n", "/etc/group", "r"},
+      {MountKind::bind, "/p", "/p", "r"},
+      {MountKind::ro_bind, "/p/.jailed", "/p/.jailed", "r"},
+  };
+  p.env = {{"HOME", "/root"}, {"API_KEY", "secret value"}};
+  p.chdir = "/p";
+  p.command = {"/usr/bin/bot", "--flag"};
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("bwrap_options renders a policy exactly, in order", "[sandbox]") {
+  FdPlan fds;
+  fds.seccomp = 5;
+  fds.data = {6, 7};
+  REQUIRE(bwrap_options(small_policy(), fds) ==
+          std::vector<std::string>{
+              "--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
+              "--unshare-cgroup-try", "--disable-userns", "--hostname", "jailed", "--cap-drop", "ALL", "--clearenv",
+              "--setenv", "HOME", "/root", "--setenv", "API_KEY", "secret value",
+              "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/run",
+              "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
+              "--perms", "0644", "--ro-bind-data", "6", "/etc/passwd",
+              "--perms", "0644", "--ro-bind-data", "7", "/etc/group",
+              "--bind", "/p", "/p", "--ro-bind", "/p/.jailed", "/p/.jailed",
+              "--chdir", "/p", "--seccomp", "5"});
+}
+
+TEST_CASE("bwrap_options unshares the network when it is off", "[sandbox]") {
+  auto policy = small_policy();
+  policy.network = false;
+  policy.mounts = {{MountKind::proc, "", "/proc", "r"}};
+  policy.env.clear();
+  REQUIRE(bwrap_options(policy, FdPlan{3, {}}) ==
+          std::vector<std::string>{"--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-pid",
+                                   "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--unshare-net", "--hostname", "jailed",
+                                   "--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--chdir", "/p",
+                                   "--seccomp", "3"});
+}
+
+TEST_CASE("bwrap_argv passes options by descriptor and keeps secrets off the command line", "[sandbox]") {
+  auto argv = bwrap_argv("/usr/bin/bwrap", 9, small_policy());
+  REQUIRE(argv == std::vector<std::string>{"/usr/bin/bwrap", "--args", "9", "--", "/usr/bin/bot", "--flag"});
+}

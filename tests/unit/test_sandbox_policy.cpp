@@ -1,0 +1,336 @@
+// Unit tests for sandbox/policy: mount order, protected paths, the environment allowlist, the probes.
+#include <catch2/catch.hpp>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "sandbox/policy.hpp"
+#include "util/files.hpp"
+
+using namespace jailed;
+using namespace jailed::sandbox;
+
+namespace {
+
+// A temporary directory removed at the end of the test.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char name[] = "/tmp/jailed-policy-XXXXXX";
+    REQUIRE(::mkdtemp(name) != nullptr);
+    path = util::real_path(name).value();
+  }
+  ~TempDir() { util::remove_tree(path); }
+};
+
+config::Value value(const std::string& text, int line) { return {text, {"/home/u/src/app/.jailed", line}}; }
+
+config::AgentConfig crush_agent() {
+  config::AgentConfig agent;
+  agent.name = "crush";
+  agent.from_preset = true;
+  agent.network = true;
+  agent.config = {{"/home/u/.config/crush", {"preset crush", 4}}};
+  agent.env = {value("ANTHROPIC_API_KEY", 6), value("OPENAI_API_KEY", 6)};
+  agent.setenv = {value("FOO=1", 7), value("TERM=xterm-jailed", 8), value("FOO=2", 9)};
+  agent.readwrite = {value("/data/shared", 10)};
+  agent.readonly = {value("/home/u/.gitconfig", 11)};
+  return agent;
+}
+
+resolve::Resolution resolution() {
+  resolve::Resolution r;
+  r.backend = "host";
+  r.program = "/usr/bin/crush";
+  r.path_dirs = {"/usr/bin", "/bin"};
+  r.readonly = {{"/usr", "host system directory"}};
+  r.symlinks = {{"usr/bin", "/bin"}};
+  r.shell = "/bin/sh";
+  return r;
+}
+
+HostFacts host() {
+  HostFacts h;
+  h.home = "/home/u";
+  h.user = "u";
+  h.group = "staff";
+  h.uid = 1000;
+  h.gid = 1000;
+  h.cwd = "/home/u/src/app/sub";
+  h.env = {{"HOME", "/home/u"},          {"PATH", "/home/u/bin:/usr/bin"},   {"TERM", "xterm-256color"},
+           {"LANG", "C.UTF-8"},          {"LC_TIME", "de_DE.UTF-8"},         {"LC_ALL", "C.UTF-8"},
+           {"TZ", "UTC"},                {"SECRET_TOKEN", "hunter2"},        {"AWS_SECRET_ACCESS_KEY", "aws-secret"},
+           {"SSH_AUTH_SOCK", "/run/ssh"}, {"ANTHROPIC_API_KEY", "sk-ant-1"}, {"COLORTERM", "truecolor"}};
+  h.network_files = {"/etc/resolv.conf", "/etc/ssl"};
+  h.localtime = true;
+  return h;
+}
+
+ProjectFacts project() {
+  ProjectFacts p;
+  p.dir = "/home/u/src/app";
+  p.protected_paths = {"/home/u/src/app/.jailed", "/home/u/src/app/.git", "/home/u/src/app/.claude/settings.json"};
+  p.missing_grants = {"/home/u/.gitconfig"};
+  return p;
+}
+
+const char* kind_name(MountKind kind) {
+  switch (kind) {
+    case MountKind::proc: return "proc";
+    case MountKind::dev: return "dev";
+    case MountKind::tmpfs: return "tmpfs";
+    case MountKind::dir: return "dir";
+    case MountKind::ro_bind: return "ro_bind";
+    case MountKind::bind: return "bind";
+    case MountKind::symlink: return "symlink";
+    case MountKind::ro_data: return "ro_data";
+  }
+  return "?";
+}
+
+// Renders mounts as "kind source target" lines (ro_data without its content) for exact comparison.
+std::vector<std::string> render(const std::vector<Mount>& mounts) {
+  std::vector<std::string> out;
+  for (const auto& m : mounts) {
+    std::string source = m.kind == MountKind::ro_data ? "DATA" : m.source;
+    out.push_back(std::string(kind_name(m.kind)) + " " + source + " " + m.target);
+  }
+  return out;
+}
+
+const Mount& mount_at(const Policy& policy, const std::string& target) {
+  for (const auto& m : policy.mounts) {
+    if (m.target == target) return m;
+  }
+  FAIL("no mount at " << target);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the project", "[sandbox]") {
+  auto policy = make_policy(crush_agent(), resolution(), host(), project(), {"--yolo"});
+  REQUIRE(render(policy.mounts) == std::vector<std::string>{
+                                       "proc  /proc",
+                                       "dev  /dev",
+                                       "tmpfs  /tmp",
+                                       "tmpfs  /home/u",
+                                       "ro_bind /usr /usr",
+                                       "symlink usr/bin /bin",
+                                       "ro_data DATA /etc/passwd",
+                                       "ro_data DATA /etc/group",
+                                       "ro_bind /etc/resolv.conf /etc/resolv.conf",
+                                       "ro_bind /etc/ssl /etc/ssl",
+                                       "ro_bind /etc/localtime /etc/localtime",
+                                       "bind /home/u/src/app /home/u/src/app",
+                                       "bind /home/u/.config/crush /home/u/.config/crush",
+                                       "bind /data/shared /data/shared",
+                                       "bind /home/u/src/app/.claude /home/u/src/app/.claude",
+                                       "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
+                                       "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
+                                       "ro_bind /home/u/src/app/.jailed /home/u/src/app/.jailed",
+                                   });
+  for (const auto& m : policy.mounts) REQUIRE_FALSE(m.reason.empty());
+  REQUIRE(mount_at(policy, "/home/u/src/app").reason == "the project, read-write");
+  REQUIRE(mount_at(policy, "/home/u/.config/crush").reason == "agent state (preset crush:4)");
+  REQUIRE(mount_at(policy, "/home/u/src/app/.git").reason ==
+          "protected: host git runs hooks and config commands from it (commit from the host)");
+  REQUIRE(mount_at(policy, "/home/u/src/app/.claude").reason ==
+          "pinned: holds protected paths, so it cannot be renamed or replaced");
+  REQUIRE(policy.notes == std::vector<std::string>{
+                              "readonly path /home/u/.gitconfig does not exist (/home/u/src/app/.jailed:11); skipped"});
+  REQUIRE(policy.agent == "crush");
+  REQUIRE(policy.backend == "host");
+  REQUIRE(policy.network);
+  REQUIRE(policy.chdir == "/home/u/src/app/sub");
+  REQUIRE(policy.command == std::vector<std::string>{"/usr/bin/crush", "--yolo"});
+}
+
+TEST_CASE("policy: the environment is exactly the allowlist, forwarded names and setenv", "[sandbox]") {
+  auto policy = make_policy(crush_agent(), resolution(), host(), project(), {});
+  using Env = std::vector<std::pair<std::string, std::string>>;
+  REQUIRE(policy.env == Env{
+                            {"HOME", "/home/u"},
+                            {"USER", "u"},
+                            {"LOGNAME", "u"},
+                            {"PATH", "/usr/bin:/bin"},
+                            {"TERM", "xterm-jailed"},  // setenv replaces it in place
+                            {"COLORTERM", "truecolor"},
+                            {"LANG", "C.UTF-8"},
+                            {"LC_ALL", "C.UTF-8"},
+                            {"LC_TIME", "de_DE.UTF-8"},
+                            {"TZ", "UTC"},
+                            {"TMPDIR", "/tmp"},
+                            {"JAILED_AGENT", "crush"},
+                            {"ANTHROPIC_API_KEY", "sk-ant-1"},  // listed and set; OPENAI_API_KEY is unset
+                            {"FOO", "2"},
+                        });
+}
+
+TEST_CASE("policy: a secret is forwarded only when env lists it", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.env.push_back(value("AWS_SECRET_ACCESS_KEY", 12));
+  auto policy = make_policy(agent, resolution(), host(), project(), {});
+  bool has_aws = false;
+  for (const auto& [name, v] : policy.env) {
+    REQUIRE(name != "SECRET_TOKEN");
+    REQUIRE(name != "SSH_AUTH_SOCK");
+    if (name == "AWS_SECRET_ACCESS_KEY") has_aws = v == "aws-secret";
+  }
+  REQUIRE(has_aws);
+}
+
+TEST_CASE("policy: network off binds no DNS files; timezone off no localtime", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.network = false;
+  agent.timezone = false;
+  auto policy = make_policy(agent, resolution(), host(), project(), {});
+  REQUIRE_FALSE(policy.network);
+  for (const auto& m : policy.mounts) {
+    REQUIRE(m.target != "/etc/resolv.conf");
+    REQUIRE(m.target != "/etc/ssl");
+    REQUIRE(m.target != "/etc/localtime");
+  }
+}
+
+TEST_CASE("policy: workdir = cwd binds the caller's directory instead of the project", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.workdir = "cwd";
+  auto facts = host();
+  facts.cwd = "/home/u/src";
+  auto policy = make_policy(agent, resolution(), facts, project(), {});
+  REQUIRE(mount_at(policy, "/home/u/src").kind == MountKind::bind);
+  REQUIRE(mount_at(policy, "/home/u/src").reason == "the current directory, read-write (workdir = cwd)");
+  REQUIRE(policy.chdir == "/home/u/src");
+  // The project lies inside the bound directory: still protected, and its directory pinned so
+  // it cannot be moved aside and replaced.
+  REQUIRE(mount_at(policy, "/home/u/src/app").reason.rfind("pinned", 0) == 0);
+  REQUIRE(mount_at(policy, "/home/u/src/app/.jailed").kind == MountKind::ro_bind);
+}
+
+TEST_CASE("policy: workdir = cwd elsewhere does not reveal the project's protected files", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.workdir = "cwd";
+  auto facts = host();
+  facts.cwd = "/srv/other";
+  auto policy = make_policy(agent, resolution(), facts, project(), {});
+  for (const auto& m : policy.mounts) REQUIRE_FALSE(m.target.rfind("/home/u/src/app", 0) == 0);
+}
+
+TEST_CASE("policy: chdir falls back to the project when cwd is outside it", "[sandbox]") {
+  auto facts = host();
+  facts.cwd = "/home/u";
+  auto policy = make_policy(crush_agent(), resolution(), facts, project(), {});
+  REQUIRE(policy.chdir == "/home/u/src/app");
+}
+
+TEST_CASE("policy: a work dir holding the home directory is noted", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.workdir = "cwd";
+  auto facts = host();
+  facts.cwd = "/home/u";
+  auto policy = make_policy(agent, resolution(), facts, project(), {});
+  REQUIRE(policy.notes.back() == "/home/u holds your home directory: the agent can read and write all of it");
+}
+
+TEST_CASE("policy: protected paths win over a read-write grant above the project", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.readwrite = {value("/home/u/src", 10)};
+  auto policy = make_policy(agent, resolution(), host(), project(), {});
+  auto lines = render(policy.mounts);
+  std::vector<std::string> tail(lines.end() - 5, lines.end());
+  REQUIRE(tail == std::vector<std::string>{
+                      "bind /home/u/src /home/u/src",
+                      "bind /home/u/src/app/.claude /home/u/src/app/.claude",
+                      "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
+                      "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
+                      "ro_bind /home/u/src/app/.jailed /home/u/src/app/.jailed",
+                  });
+}
+
+TEST_CASE("policy: passwd and group hold root and the user", "[sandbox]") {
+  auto normal = make_policy(crush_agent(), resolution(), host(), project(), {});
+  REQUIRE(mount_at(normal, "/etc/passwd").source ==
+          "root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000:u:/home/u:/bin/sh\n");
+  REQUIRE(mount_at(normal, "/etc/group").source == "root:x:0:\nstaff:x:1000:\n");
+
+  auto facts = host();
+  facts.user = "root";
+  facts.group = "root";
+  facts.uid = 0;
+  facts.gid = 0;
+  facts.home = "/root";
+  facts.cwd = "/root";
+  auto root = make_policy(crush_agent(), resolution(), facts, project(), {});
+  REQUIRE(mount_at(root, "/etc/passwd").source == "root:x:0:0:root:/root:/bin/sh\n");
+  REQUIRE(mount_at(root, "/etc/group").source == "root:x:0:\n");
+}
+
+TEST_CASE("probe_project lists existing protected paths and missing grants", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir + "/.git/hooks").ok());
+  REQUIRE(util::make_dirs(dir + "/.claude").ok());
+  REQUIRE(util::write_file_atomic(dir + "/.jailed", "[agent x]\n").ok());
+  REQUIRE(util::write_file_atomic(dir + "/.git/config", "").ok());
+  REQUIRE(util::write_file_atomic(dir + "/.claude/settings.json", "{}").ok());
+  config::AgentConfig agent;
+  agent.readonly = {value(tmp.path + "/missing", 3), value(dir, 4)};
+  auto facts = probe_project(dir, agent);
+  REQUIRE(facts.ok());
+  REQUIRE(facts->dir == dir);
+  REQUIRE(facts->protected_paths ==
+          std::vector<std::string>{dir + "/.jailed", dir + "/.git", dir + "/.claude/settings.json"});
+  REQUIRE(facts->missing_grants == std::vector<std::string>{tmp.path + "/missing"});
+}
+
+TEST_CASE("probe_project protects a worktree's .git pointer file", "[sandbox]") {
+  TempDir tmp;
+  REQUIRE(util::write_file_atomic(tmp.path + "/.git", "gitdir: /elsewhere\n").ok());
+  auto facts = probe_project(tmp.path, config::AgentConfig{});
+  REQUIRE(facts.ok());
+  REQUIRE(facts->protected_paths == std::vector<std::string>{tmp.path + "/.git"});
+}
+
+TEST_CASE("probe_project refuses a symlinked protected path or parent", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir).ok());
+  REQUIRE(util::make_dirs(tmp.path + "/decoy").ok());
+  REQUIRE(::symlink("../decoy", (dir + "/.git").c_str()) == 0);
+  auto git = probe_project(dir, config::AgentConfig{});
+  REQUIRE_FALSE(git.ok());
+  REQUIRE(git.failure().code == ExitCode::not_allowed);
+  REQUIRE(git.error() == "refusing to start: " + dir +
+                             "/.git is a symlink; a protected path must be a real file or directory (inspect it)");
+
+  std::string other = tmp.path + "/other";
+  REQUIRE(util::make_dirs(other).ok());
+  REQUIRE(::symlink(dir.c_str(), (other + "/.claude").c_str()) == 0);
+  auto parent = probe_project(other, config::AgentConfig{});
+  REQUIRE_FALSE(parent.ok());
+  REQUIRE(parent.error().find(other + "/.claude is a symlink") != std::string::npos);
+}
+
+TEST_CASE("ensure_config_paths creates private directories and files", "[sandbox]") {
+  TempDir tmp;
+  config::AgentConfig agent;
+  agent.config = {value(tmp.path + "/.config/bot", 2), value(tmp.path + "/.bot.json", 3)};
+  REQUIRE(ensure_config_paths(agent).ok());
+  auto dir = util::stat_path(tmp.path + "/.config/bot");
+  auto file = util::stat_path(tmp.path + "/.bot.json");
+  REQUIRE(dir);
+  REQUIRE(S_ISDIR(dir->st_mode));
+  REQUIRE((dir->st_mode & 077) == 0);
+  REQUIRE(file);
+  REQUIRE(S_ISREG(file->st_mode));
+  REQUIRE(file->st_size == 0);
+  REQUIRE((file->st_mode & 077) == 0);
+  REQUIRE(ensure_config_paths(agent).ok());  // existing paths are left alone
+
+  config::AgentConfig dangling;
+  REQUIRE(::symlink("/nonexistent/x", (tmp.path + "/dangling").c_str()) == 0);
+  dangling.config = {value(tmp.path + "/dangling", 5)};
+  REQUIRE_FALSE(ensure_config_paths(dangling).ok());
+}
