@@ -39,7 +39,7 @@ sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/bwrap_args.cpp src/sandbox/se
 cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
-            src/cli/cmd_doctor.cpp
+            src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp
 
 PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
 HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish

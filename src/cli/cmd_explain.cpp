@@ -27,6 +27,7 @@ const char* kind_word(sandbox::MountKind kind) {
     case sandbox::MountKind::bind: return "read-write";
     case sandbox::MountKind::symlink: return "symlink";
     case sandbox::MountKind::ro_data: return "generated";
+    case sandbox::MountKind::empty_ro: return "empty, read-only";
   }
   return "?";
 }
@@ -83,11 +84,13 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
   for (const auto& [name, value] : policy.env) {
     std::cout << "  " << name << "=" << (hidden.count(name) ? "<forwarded, hidden>" : quote(value)) << "\n";
   }
-  std::cout << "\nseccomp denies: " << util::join(sandbox::seccomp_denials(), ", ") << "\n";
+  std::cout << "\nseccomp filter denies:\n";
+  for (const auto& denial : sandbox::seccomp_denials()) std::cout << "  " << denial << "\n";
   for (const auto& note : policy.notes) std::cout << "note: " << note << "\n";
-  std::cout << "\nbwrap argv:\n  ";
-  for (const auto& word : argv) std::cout << quote(word) << " ";
-  std::cout << "\noptions passed through --args (NUL-separated):\n";
+  std::vector<std::string> quoted;
+  for (const auto& word : argv) quoted.push_back(quote(word));
+  std::cout << "\nbwrap argv:\n  " << util::join(quoted, " ") << "\n";
+  std::cout << "options passed through --args (NUL-separated):\n";
   for (size_t i = 0; i < options.size(); ++i) {
     bool starts_option = options[i].size() > 2 && options[i].compare(0, 2, "--") == 0;
     std::cout << (starts_option ? (i ? "\n  " : "  ") : " ") << quote(options[i]);

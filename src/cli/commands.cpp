@@ -24,6 +24,8 @@ const std::vector<Command>& commands() {
       {"export", "SHELL", "print environment changes for the prompt hook (bash, zsh, fish, json)", cmd_export, false},
       {"doctor", "", "check bwrap, user namespaces, the shell hook and nix", cmd_doctor, false},
       {"help", "[COMMAND]", "show help for jailed or a command", cmd_help, false},
+      {"__complete", "agents|commands|keys|options COMMAND|shells hook|export",
+       "print words for shell completion, one per line", cmd_complete, true},
   };
   return table;
 }

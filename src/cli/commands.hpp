@@ -50,5 +50,6 @@ int cmd_run(const Args&);
 int cmd_explain(const Args&);
 int cmd_doctor(const Args&);
 int cmd_help(const Args&);
+int cmd_complete(const Args&);
 
 }  // namespace jailed::cli

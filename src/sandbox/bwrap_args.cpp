@@ -29,6 +29,11 @@ void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& 
     case MountKind::symlink:
       add(out, {"--symlink", mount.source, mount.target});
       break;
+    case MountKind::empty_ro:
+      // bwrap creates the mount point (an empty directory) on the host; the remount makes it
+      // read-only inside, so nothing can be created beneath it.
+      add(out, {"--tmpfs", mount.target, "--remount-ro", mount.target});
+      break;
     case MountKind::ro_data:
       // The content comes from a descriptor, so nothing is written to the host's disk;
       // --perms makes the file world-readable like the real /etc/passwd.

@@ -155,6 +155,11 @@ void protect(MountList& mounts, const ProjectFacts& project) {
       }
     }
   }
+  for (const auto& path : project.placeholders) {
+    const Mount* cover = mounts.covering(path);
+    if (!cover || cover->kind != MountKind::bind) continue;
+    mounts.add(MountKind::empty_ro, "", path, "placeholder: keeps the agent from creating it (git ignores an empty .git)");
+  }
   for (const auto& path : visible) {
     std::string reason;
     for (const auto& [name, why] : protected_table()) {
@@ -266,6 +271,10 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
   }
   for (const auto& root : roots) {
     if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
+    // Without this, `git init` inside would make a repository whose config host git obeys,
+    // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
+    std::string git = root + "/.git";
+    if (!util::exists_nofollow(git)) facts.placeholders.push_back(git);
   }
   for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
     for (const auto& grant : *grants) {

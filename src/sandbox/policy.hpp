@@ -22,6 +22,7 @@ enum class MountKind {
   bind,     // source read-write at target
   symlink,  // symlink at target pointing to source
   ro_data,  // a read-only file at target holding `source` as its content
+  empty_ro, // an empty read-only directory at target
 };
 
 // One step of building the jail's file system, in order; `reason` is shown by explain.
@@ -63,6 +64,7 @@ struct ProjectFacts {
   std::string dir;                                     // project directory (real path)
   std::vector<std::string> protected_paths;            // existing paths to re-bind read-only
   std::vector<std::string> missing_grants;             // readonly/readwrite paths that do not exist
+  std::vector<std::string> placeholders;               // missing names the agent must not create
 };
 
 // Returns the caller's identity, directories and environment, and which /etc files exist.

@@ -1,6 +1,8 @@
 // Unit tests for sandbox/bwrap_args: the exact option vector and argv for small policies.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include "sandbox/bwrap_args.hpp"
 
 using namespace jailed::sandbox;
@@ -59,6 +61,16 @@ TEST_CASE("bwrap_options unshares the network when it is off", "[sandbox]") {
                                    "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--unshare-net", "--hostname", "jailed",
                                    "--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--chdir", "/p",
                                    "--seccomp", "3"});
+}
+
+TEST_CASE("bwrap_options makes a placeholder an empty tmpfs remounted read-only", "[sandbox]") {
+  Policy policy;
+  policy.chdir = "/p";
+  policy.mounts = {{MountKind::empty_ro, "", "/p/.git", "placeholder"}};
+  auto options = bwrap_options(policy, FdPlan{3, {}});
+  auto at = std::find(options.begin(), options.end(), "--tmpfs");
+  REQUIRE(at != options.end());
+  REQUIRE(std::vector<std::string>(at, at + 4) == std::vector<std::string>{"--tmpfs", "/p/.git", "--remount-ro", "/p/.git"});
 }
 
 TEST_CASE("bwrap_argv passes options by descriptor and keeps secrets off the command line", "[sandbox]") {

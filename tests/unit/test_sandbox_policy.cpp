@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "sandbox/policy.hpp"
@@ -85,6 +86,7 @@ const char* kind_name(MountKind kind) {
     case MountKind::bind: return "bind";
     case MountKind::symlink: return "symlink";
     case MountKind::ro_data: return "ro_data";
+    case MountKind::empty_ro: return "empty_ro";
   }
   return "?";
 }
@@ -283,6 +285,32 @@ TEST_CASE("probe_project lists existing protected paths and missing grants", "[s
   REQUIRE(facts->protected_paths ==
           std::vector<std::string>{dir + "/.jailed", dir + "/.git", dir + "/.claude/settings.json"});
   REQUIRE(facts->missing_grants == std::vector<std::string>{tmp.path + "/missing"});
+}
+
+TEST_CASE("probe_project asks for a placeholder only where .git is missing", "[sandbox]") {
+  TempDir tmp;
+  auto bare = probe_project(tmp.path, config::AgentConfig{});
+  REQUIRE(bare.ok());
+  REQUIRE(bare->placeholders == std::vector<std::string>{tmp.path + "/.git"});
+  REQUIRE(util::make_dirs(tmp.path + "/.git").ok());
+  auto repo = probe_project(tmp.path, config::AgentConfig{});
+  REQUIRE(repo.ok());
+  REQUIRE(repo->placeholders.empty());
+}
+
+TEST_CASE("policy: a missing .git becomes an empty read-only directory over the project", "[sandbox]") {
+  auto facts = project();
+  facts.protected_paths = {"/home/u/src/app/.jailed"};
+  facts.placeholders = {"/home/u/src/app/.git", "/elsewhere/.git"};
+  auto policy = make_policy(crush_agent(), resolution(), host(), facts, {});
+  auto mounts = render(policy.mounts);
+  auto project_bind = std::find(mounts.begin(), mounts.end(), "bind /home/u/src/app /home/u/src/app");
+  auto placeholder = std::find(mounts.begin(), mounts.end(), "empty_ro  /home/u/src/app/.git");
+  REQUIRE(project_bind != mounts.end());
+  REQUIRE(placeholder != mounts.end());
+  REQUIRE(placeholder > project_bind);
+  // Only what a writable bind shows needs a placeholder: /elsewhere is not in the jail.
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "empty_ro  /elsewhere/.git") == 0);
 }
 
 TEST_CASE("probe_project protects a worktree's .git pointer file", "[sandbox]") {
