@@ -110,6 +110,8 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       agent.workdir = first;
     } else if (entry.key == "store") {
       agent.store = first;
+    } else if (entry.key == "backend") {
+      agent.backend = first;
     } else {
       return fail(at(label, entry.line) + "key \"" + entry.key + "\" is not supported here");
     }

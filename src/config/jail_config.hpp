@@ -41,6 +41,7 @@ struct AgentConfig {
   bool timezone = true;
   std::string workdir = "project";  // project | cwd
   std::string store = "closure";    // closure | full
+  std::string backend = "auto";     // auto | nix | host
   std::vector<Value> env;          // names of variables forwarded if set
   std::vector<Value> setenv;       // NAME=VALUE
   bool from_preset = false;        // a preset (built-in or user) defines this agent

@@ -30,6 +30,8 @@ std::vector<KeySpec> make_specs() {
       {"setenv", T::assignments, {}, false, "none", "variables set inside the jail (NAME=VALUE)"},
       {"store", T::choice, {"closure", "full"}, false, "closure",
        "bind only the packages' closure, or all of /nix/store"},
+      {"backend", T::choice, {"auto", "nix", "host"}, false, "auto",
+       "where packages come from: nix, the host's system directories, or auto (nix when installed)"},
   };
 }
 

@@ -29,6 +29,10 @@ struct Resolution {
   std::vector<ReadonlyPath> readonly;   // system paths bound read-only
   std::vector<Symlink> symlinks;        // system symlinks recreated
   std::string shell;                    // absolute path of a POSIX shell for /bin/sh
+  // Nix backend: every store path the agent may read and execute (the runtime closure of
+  // its packages), sorted; empty for the host backend.
+  std::vector<std::string> closure;
+  bool full_store = false;              // store = full: all of /nix/store, unconfined
 };
 
 // Resolves package specs for one backend.

@@ -26,7 +26,7 @@ TEST_CASE("schema lists the keys in documentation order", "[config]") {
   for (const auto& spec : key_specs()) names.push_back(spec.name);
   REQUIRE(names == std::vector<std::string>{"name", "package", "command", "packages", "base-packages", "readwrite",
                                             "readonly", "config", "network", "timezone", "workdir", "env", "setenv",
-                                            "store"});
+                                            "store", "backend"});
   REQUIRE(find_key("network")->type == ValueType::boolean);
   REQUIRE(find_key("network")->default_text == "off");
   REQUIRE(find_key("timezone")->default_text == "on");
