@@ -101,6 +101,12 @@ int cmd_help(const Args& args) {
     print_main_help();
     return 0;
   }
+  if (args[0] == "--help" || args[0] == "-h") {
+    po::options_description options("options");
+    options.add_options()("help,h", "show this help");
+    print_command_help(command_named("help"), options);
+    return 0;
+  }
   // `jailed help CMD` shows exactly what `jailed CMD --help` shows.
   return dispatch({args[0], "--help"});
 }
