@@ -110,9 +110,18 @@ test: $(BUILD)/jailed $(BUILD)/unit_tests
 
 install: $(BUILD)/jailed
 	install -Dm755 $(BUILD)/jailed $(DESTDIR)$(PREFIX)/bin/jailed
+	install -Dm644 completions/jailed.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jailed
+	install -Dm644 completions/_jailed $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jailed
+	install -Dm644 completions/jailed.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/jailed.fish
+	install -Dm644 man/jailed.1 $(DESTDIR)$(PREFIX)/share/man/man1/jailed.1
+	install -Dm644 man/jailed.5 $(DESTDIR)$(PREFIX)/share/man/man5/jailed.5
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/jailed
+	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jailed
+	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jailed
+	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/jailed.fish
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/jailed.1 $(DESTDIR)$(PREFIX)/share/man/man5/jailed.5
 
 # Installs every Debian package the build, tests and benchmarks need (no-op when present).
 deps:

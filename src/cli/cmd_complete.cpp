@@ -27,7 +27,13 @@ void print_lines(const std::vector<std::string>& words) {
 
 // Returns the agents of the nearest .jailed, or nothing when there is none or it cannot be read.
 std::vector<std::string> project_agents() {
-  auto found = config::find_nearest(util::current_dir());
+  std::string cwd;
+  try {
+    cwd = util::current_dir();
+  } catch (const Error&) {
+    return {};  // a removed working directory holds no project
+  }
+  auto found = config::find_nearest(cwd);
   if (!found) return {};
   auto file = config::read_jailed_file(found->path);
   if (!file.ok()) return {};

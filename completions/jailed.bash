@@ -1,0 +1,141 @@
+# bash completion for jailed(1): commands, their options, shells, agent names and paths.
+# Installed as share/bash-completion/completions/jailed; works without the bash-completion
+# package too (source this file from ~/.bashrc).
+#
+# Agent names come from `jailed __complete agents` (the nearest .jailed). The lists of
+# commands and options below are checked against `jailed --help` by tests/integration/test_docs.sh.
+#
+# The jailed-<agent> shims need no completion here: they are commands on PATH, and their
+# arguments get bash's default file name completion.
+
+# Adds the words of $1 that start with $2 to COMPREPLY.
+_jailed_words() {
+  local word
+  while IFS= read -r word; do
+    [[ -n $word ]] && COMPREPLY+=("$word")
+  done < <(compgen -W "$1" -- "$2")
+}
+
+# Lets readline complete file names itself when nothing else is offered: it handles
+# quoting, ~ and directories the way the user expects everywhere else.
+_jailed_files() {
+  compopt -o default 2>/dev/null
+}
+
+# Adds the agents of the nearest .jailed that start with $2; $1 is the jailed command as typed.
+_jailed_agents() {
+  local self=$1
+  [[ $self == \~/* ]] && self=$HOME/${self#\~/}
+  _jailed_words "$(command "$self" __complete agents 2>/dev/null)" "$2"
+}
+
+_jailed() {
+  COMPREPLY=()
+  local cur=${COMP_WORDS[COMP_CWORD]} prev=''
+  ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+
+  # The command is the first word after `jailed` (top-level options come only alone).
+  local i command='' command_index=0
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    if [[ ${COMP_WORDS[i]} != -* ]]; then
+      command=${COMP_WORDS[i]} command_index=$i
+      break
+    fi
+  done
+  if [[ -z $command ]]; then
+    case $cur in
+      -*) _jailed_words "--help --version" "$cur" ;;
+      *) _jailed_words "allow deny status prune run explain hook export doctor help" "$cur" ;;
+    esac
+    return 0
+  fi
+
+  # Positional arguments before the cursor (options and their values not counted).
+  local positionals=0 word
+  for ((i = command_index + 1; i < COMP_CWORD; i++)); do
+    word=${COMP_WORDS[i]}
+    case $word in
+      --path | --agent | --shell) ((i++)) ;;
+      -*) ;;
+      *) ((positionals++)) ;;
+    esac
+  done
+
+  case $command in
+    allow | deny)
+      case $prev in
+        --path) _jailed_files ;;
+        *)
+          if [[ $cur == -* ]]; then
+            _jailed_words "--path --help" "$cur"
+          elif ((positionals == 0)); then
+            _jailed_files
+          fi
+          ;;
+      esac
+      ;;
+    status)
+      case $prev in
+        --path) _jailed_files ;;
+        *)
+          if [[ $cur == -* ]]; then
+            _jailed_words "--path --all --json --help" "$cur"
+          elif ((positionals == 0)); then
+            _jailed_files
+          fi
+          ;;
+      esac
+      ;;
+    run)
+      # Everything after the agent belongs to the agent: complete files, as for its shim.
+      local agent_index=0
+      for ((i = command_index + 1; i < COMP_CWORD; i++)); do
+        word=${COMP_WORDS[i]}
+        [[ $word == -* ]] && continue
+        agent_index=$i
+        break
+      done
+      if ((agent_index > 0)); then
+        _jailed_files
+      elif [[ $cur == -* ]]; then
+        _jailed_words "--help --" "$cur"
+      else
+        _jailed_agents "${COMP_WORDS[0]}" "$cur"
+      fi
+      ;;
+    explain)
+      case $prev in
+        --agent) _jailed_agents "${COMP_WORDS[0]}" "$cur" ;;
+        *)
+          if [[ $cur == -* ]]; then
+            _jailed_words "--agent --json --help" "$cur"
+          elif ((positionals == 0)); then
+            _jailed_agents "${COMP_WORDS[0]}" "$cur"
+          fi
+          ;;
+      esac
+      ;;
+    hook | export)
+      local shells="bash zsh fish"
+      [[ $command == export ]] && shells+=" json"
+      if [[ $prev == --shell ]] || { [[ $cur != -* ]] && ((positionals == 0)); }; then
+        _jailed_words "$shells" "$cur"
+      elif [[ $cur == -* ]]; then
+        _jailed_words "--shell --help" "$cur"
+      fi
+      ;;
+    prune | doctor)
+      [[ $cur == -* ]] && _jailed_words "--help" "$cur"
+      ;;
+    help)
+      if [[ $cur == -* ]]; then
+        _jailed_words "--help" "$cur"
+      elif ((positionals == 0)); then
+        _jailed_words "allow deny status prune run explain hook export doctor help" "$cur"
+      fi
+      ;;
+  esac
+  return 0
+}
+
+complete -F _jailed jailed

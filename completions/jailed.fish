@@ -1,0 +1,105 @@
+# fish completion for jailed(1): commands, their options, shells, agent names and paths.
+# Installed as share/fish/vendor_completions.d/jailed.fish.
+#
+# Agent names come from `jailed __complete agents` (the nearest .jailed). The lists of
+# commands and options below are checked against `jailed --help` by tests/integration/test_docs.sh.
+#
+# The jailed-<agent> shims need no completion here: they are commands on PATH, and fish
+# completes file names for the arguments of a command it has no completions for.
+
+# Prints the jailed command on the command line and how many arguments follow it before the
+# cursor (options and the values of --path, --agent and --shell not counted); fails if none.
+function __jailed_command_state
+    set -l tokens (commandline -opc)
+    set -l command
+    set -l count 0
+    set -l skip_value 0
+    for token in $tokens[2..-1]
+        if test $skip_value = 1
+            set skip_value 0
+            continue
+        end
+        if test -z "$command"
+            string match -q -- '-*' $token; or set command $token
+            continue
+        end
+        switch $token
+            case --path --agent --shell
+                set skip_value 1
+            case '-*'
+            case '*'
+                set count (math $count + 1)
+        end
+    end
+    test -n "$command"; or return 1
+    echo $command $count
+end
+
+# Succeeds if no command has been typed yet.
+function __jailed_needs_command
+    not __jailed_command_state >/dev/null
+end
+
+# Succeeds if the command is one of the arguments.
+function __jailed_using
+    set -l state (__jailed_command_state); or return 1
+    contains -- (string split ' ' $state)[1] $argv
+end
+
+# Succeeds if the command is one of the arguments and no positional argument follows it yet.
+function __jailed_first_argument
+    set -l state (__jailed_command_state); or return 1
+    set -l parts (string split ' ' $state)
+    test $parts[2] = 0; and contains -- $parts[1] $argv
+end
+
+# Prints the agents of the nearest .jailed.
+function __jailed_agents
+    set -l self (commandline -opc)[1]
+    command -q -- $self; or return 0
+    command $self __complete agents 2>/dev/null
+end
+
+complete -c jailed -f
+
+# Commands, and the options that come without one.
+complete -c jailed -n __jailed_needs_command -a allow -d 'trust a .jailed file (after you have read it)'
+complete -c jailed -n __jailed_needs_command -a deny -d 'refuse a .jailed file, whatever its content'
+complete -c jailed -n __jailed_needs_command -a status -d 'show the nearest .jailed, its trust and agents'
+complete -c jailed -n __jailed_needs_command -a prune -d 'forget trust records of files that no longer exist'
+complete -c jailed -n __jailed_needs_command -a run -d 'run an agent of the nearest .jailed in its sandbox'
+complete -c jailed -n __jailed_needs_command -a explain -d "show an agent's sandbox in words and the exact bwrap argv"
+complete -c jailed -n __jailed_needs_command -a hook -d 'print the prompt hook for bash, zsh or fish'
+complete -c jailed -n __jailed_needs_command -a export -d 'print environment changes for the prompt hook'
+complete -c jailed -n __jailed_needs_command -a doctor -d 'check bwrap, user namespaces, the shell hook and nix'
+complete -c jailed -n __jailed_needs_command -a help -d 'show help for jailed or a command'
+complete -c jailed -n __jailed_needs_command -s h -l help -d 'show help'
+complete -c jailed -n __jailed_needs_command -l version -d 'print the version'
+
+# Every command takes --help (for run, only before the agent: then it is the agent's).
+complete -c jailed -n 'not __jailed_needs_command; and not __jailed_using run; or __jailed_first_argument run' \
+    -s h -l help -d 'show help'
+
+# allow, deny, status [PATH]
+complete -c jailed -n '__jailed_using allow deny status' -l path -r -F -d 'a .jailed file or its directory'
+complete -c jailed -n '__jailed_first_argument allow deny status' -F
+complete -c jailed -n '__jailed_using status' -l all -d 'also list every trust record'
+complete -c jailed -n '__jailed_using status' -l json -d 'print JSON'
+
+# run AGENT [--] [ARGS...]: the agent's arguments are files, as for its shim.
+complete -c jailed -n '__jailed_first_argument run' -a '(__jailed_agents)' -d agent
+complete -c jailed -n '__jailed_using run; and not __jailed_first_argument run' -F
+
+# explain AGENT [--json]
+complete -c jailed -n '__jailed_first_argument explain' -a '(__jailed_agents)' -d agent
+complete -c jailed -n '__jailed_using explain' -l agent -x -a '(__jailed_agents)' -d 'the agent to explain'
+complete -c jailed -n '__jailed_using explain' -l json -d 'print JSON'
+
+# hook SHELL, export SHELL
+complete -c jailed -n '__jailed_first_argument hook' -a 'bash zsh fish' -d shell
+complete -c jailed -n '__jailed_using hook' -l shell -x -a 'bash zsh fish' -d 'bash, zsh or fish'
+complete -c jailed -n '__jailed_first_argument export' -a 'bash zsh fish json' -d shell
+complete -c jailed -n '__jailed_using export' -l shell -x -a 'bash zsh fish json' -d 'bash, zsh, fish or json'
+
+# help [COMMAND]
+complete -c jailed -n '__jailed_first_argument help' -a 'allow deny status prune run explain hook export doctor help'
