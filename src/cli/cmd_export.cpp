@@ -133,17 +133,20 @@ std::vector<shell::EnvChange> changes_for(const Outcome& out, const std::optiona
 }  // namespace
 
 int cmd_export(const Args& args) {
-  if (args.size() != 1 || args[0].empty() || args[0][0] == '-') {
+  // The prompt hook passes exactly the shell name: skip option parsing on that hot path.
+  std::string name = args.size() == 1 ? args[0] : "";
+  if (name.empty() || name[0] == '-') {
     po::options_description options("options");
     options.add_options()("shell", po::value<std::string>(), "bash, zsh, fish or json");
     po::positional_options_description positional;
     positional.add("shell", 1);
     po::variables_map values;
     if (parse_options(command_named("export"), args, options, positional, values)) return 0;
-    throw Error("jailed export: which shell? (jailed export bash|zsh|fish|json)", ExitCode::usage);
+    if (!values.count("shell")) throw Error("jailed export: which shell? (jailed export bash|zsh|fish|json)", ExitCode::usage);
+    name = values["shell"].as<std::string>();
   }
-  auto shell = shell::parse_shell(args[0]);
-  if (!shell) throw Error("jailed export: unsupported shell \"" + args[0] + "\" (supported: bash, zsh, fish, json)", ExitCode::usage);
+  auto shell = shell::parse_shell(name);
+  if (!shell) throw Error("jailed export: unsupported shell \"" + name + "\" (supported: bash, zsh, fish, json)", ExitCode::usage);
 
   // A removed working directory holds no project: unload instead of failing every prompt.
   std::optional<config::Found> found;

@@ -127,7 +127,7 @@ int cmd_status(const Args& args) {
   if (located.ok()) {
     report = report_on(*located, store);
   } else if (!argument.empty()) {
-    throw Error(located.error(), ExitCode::usage);
+    throw Error(located.error(), located.failure().code);
   }
   std::vector<trust::Record> records;
   if (values.count("all")) records = store.records();

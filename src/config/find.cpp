@@ -133,7 +133,7 @@ Result<std::string> locate_jailed_file(const std::string& argument) {
     std::string file = util::join_path(path, k_file_name);
     // Not following a final symlink: read_jailed_file reports a symlinked .jailed itself.
     if (!util::exists_nofollow(file)) {
-      return fail("no .jailed in " + shown_file(path) + " (create one: see \"man 5 jailed\")", ExitCode::usage);
+      return fail("no .jailed in " + shown_file(path) + " (create one: see \"man 5 jailed\")", ExitCode::failure);
     }
     return file;
   }
