@@ -27,25 +27,29 @@ else
 endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
-             src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp src/util/line_diff.cpp
+             src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp src/util/line_diff.cpp \
+             src/util/tree_digest.cpp
 config_SRCS := src/config/reader.cpp src/config/schema.cpp src/config/presets.cpp \
                src/config/jail_config.cpp src/config/find.cpp
 trust_SRCS := src/trust/trust_store.cpp
 shim_SRCS := src/shim/shim_dir.cpp
 shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
-resolve_SRCS := src/resolve/host_backend.cpp
+resolve_SRCS := src/resolve/host_backend.cpp src/resolve/nix_spec.cpp src/resolve/nix_json.cpp src/resolve/nix_calls.cpp \
+                src/resolve/nix_backend.cpp src/resolve/interrupt_guard.cpp src/resolve/choose.cpp
+cache_SRCS := src/cache/cache_key.cpp src/cache/gc_roots.cpp src/cache/closure_cache.cpp src/cache/cache_gc.cpp
 sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp \
-                src/sandbox/launcher.cpp
+                src/sandbox/launcher.cpp src/sandbox/landlock.cpp src/sandbox/store_view.cpp
 cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
-            src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp
+            src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp src/cli/progress.cpp src/cli/resolve_agent.cpp \
+            src/cli/cmd_reload.cpp src/cli/cmd_cache.cpp
 
 PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
 HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish
 GEN_SRCS := $(BUILD)/gen/presets.cpp $(BUILD)/gen/hooks.cpp
 
-LIB_SRCS := $(util_SRCS) $(config_SRCS) $(trust_SRCS) $(shim_SRCS) $(shell_SRCS) $(resolve_SRCS) \
+LIB_SRCS := $(util_SRCS) $(config_SRCS) $(trust_SRCS) $(shim_SRCS) $(shell_SRCS) $(cache_SRCS) $(resolve_SRCS) \
             $(sandbox_SRCS) $(cli_SRCS)
 GEN_OBJS := $(GEN_SRCS:%.cpp=%.o)
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(GEN_OBJS)
@@ -56,8 +60,9 @@ deps_config := util
 deps_trust := util
 deps_shim := util
 deps_shell := util
-deps_resolve := util config
-deps_sandbox := util config resolve
+deps_cache := util
+deps_resolve := util config cache
+deps_sandbox := util config resolve cache
 module_objs = $(addprefix $(BUILD)/obj/,$(foreach m,$(1) $(deps_$(1)),$($(m)_SRCS:.cpp=.o)))
 LIB := $(BUILD)/libjailed.a
 
@@ -65,7 +70,7 @@ UNIT_SRCS := $(sort $(wildcard tests/unit/*.cpp))
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 
 .PHONY: all test unit install uninstall deps demo bench clean
-all: $(BUILD)/jailed
+all: $(BUILD)/jailed $(BUILD)/jailed-landlock
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
@@ -89,8 +94,15 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/jailed: $(BUILD)/obj/src/main.o $(LIB)
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-$(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB)
+$(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB) | $(BUILD)/jailed-landlock
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+
+# The in-jail Landlock helper: static (the jail has no /lib) and small (it runs on every launch).
+# Own flags: no sanitizers, exceptions or RTTI; libc only.
+$(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_access.hpp
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++20 $(WARNINGS) -Isrc -Os -static -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables \
+	  -s -o $@ $<
 
 # Only the unit tests, e.g. while working on one module: make unit ARGS='[config]'
 unit: $(BUILD)/unit_tests
@@ -105,11 +117,12 @@ $(BUILD)/unit-module-%: $(BUILD)/obj/tests/unit/main.o $$(addprefix $(BUILD)/obj
 unit-%: $(BUILD)/unit-module-%
 	$<
 
-test: $(BUILD)/jailed $(BUILD)/unit_tests
+test: $(BUILD)/jailed $(BUILD)/jailed-landlock $(BUILD)/unit_tests
 	tests/run $(BUILD)
 
-install: $(BUILD)/jailed
+install: $(BUILD)/jailed $(BUILD)/jailed-landlock
 	install -Dm755 $(BUILD)/jailed $(DESTDIR)$(PREFIX)/bin/jailed
+	install -Dm755 $(BUILD)/jailed-landlock $(DESTDIR)$(PREFIX)/libexec/jailed/jailed-landlock
 	install -Dm644 completions/jailed.bash $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jailed
 	install -Dm644 completions/_jailed $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jailed
 	install -Dm644 completions/jailed.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/jailed.fish
@@ -117,7 +130,7 @@ install: $(BUILD)/jailed
 	install -Dm644 man/jailed.5 $(DESTDIR)$(PREFIX)/share/man/man5/jailed.5
 
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/jailed
+	rm -f $(DESTDIR)$(PREFIX)/bin/jailed $(DESTDIR)$(PREFIX)/libexec/jailed/jailed-landlock
 	rm -f $(DESTDIR)$(PREFIX)/share/bash-completion/completions/jailed
 	rm -f $(DESTDIR)$(PREFIX)/share/zsh/site-functions/_jailed
 	rm -f $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/jailed.fish
@@ -130,7 +143,11 @@ deps:
 demo: $(BUILD)/jailed
 	scripts/demo $(BUILD)/jailed
 
-bench: $(BUILD)/jailed
+# Launches a jail over a given closure with jailed's policy and launcher (bench/store).
+$(BUILD)/bench-store-launch: $(BUILD)/obj/bench/store_launch.o $(LIB)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+
+bench: $(BUILD)/jailed $(BUILD)/jailed-landlock $(BUILD)/bench-store-launch
 	bench/run $(BUILD)/jailed
 
 clean:

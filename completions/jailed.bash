@@ -45,7 +45,7 @@ _jailed() {
   if [[ -z $command ]]; then
     case $cur in
       -*) _jailed_words "--help --version" "$cur" ;;
-      *) _jailed_words "allow deny status prune run explain hook export doctor help" "$cur" ;;
+      *) _jailed_words "allow deny status prune run explain reload cache hook export doctor help" "$cur" ;;
     esac
     return 0
   fi
@@ -55,7 +55,7 @@ _jailed() {
   for ((i = command_index + 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
-      --path | --agent | --shell) ((i++)) ;;
+      --path | --agent | --shell | --older-than) ((i++)) ;;
       -*) ;;
       *) ((positionals++)) ;;
     esac
@@ -115,6 +115,36 @@ _jailed() {
           ;;
       esac
       ;;
+    reload)
+      case $prev in
+        --agent) _jailed_agents "${COMP_WORDS[0]}" "$cur" ;;
+        *)
+          if [[ $cur == -* ]]; then
+            _jailed_words "--agent --help" "$cur"
+          elif ((positionals == 0)); then
+            _jailed_agents "${COMP_WORDS[0]}" "$cur"
+          fi
+          ;;
+      esac
+      ;;
+    cache)
+      # The action is the word right after "cache"; each option belongs to one action.
+      local action=''
+      ((command_index + 1 < COMP_CWORD)) && action=${COMP_WORDS[command_index + 1]}
+      case $action in
+        '')
+          if [[ $cur == -* ]]; then
+            _jailed_words "--help" "$cur"
+          else
+            _jailed_words "list gc clear" "$cur"
+          fi
+          ;;
+        list) [[ $cur == -* ]] && _jailed_words "--json --help" "$cur" ;;
+        # --older-than takes a duration (30d, 12h, ...): nothing to offer for it.
+        gc) [[ $prev != --older-than && $cur == -* ]] && _jailed_words "--older-than --help" "$cur" ;;
+        clear) [[ $cur == -* ]] && _jailed_words "--help" "$cur" ;;
+      esac
+      ;;
     hook | export)
       local shells="bash zsh fish"
       [[ $command == export ]] && shells+=" json"
@@ -131,7 +161,7 @@ _jailed() {
       if [[ $cur == -* ]]; then
         _jailed_words "--help" "$cur"
       elif ((positionals == 0)); then
-        _jailed_words "allow deny status prune run explain hook export doctor help" "$cur"
+        _jailed_words "allow deny status prune run explain reload cache hook export doctor help" "$cur"
       fi
       ;;
   esac

@@ -8,7 +8,8 @@
 # completes file names for the arguments of a command it has no completions for.
 
 # Prints the jailed command on the command line and how many arguments follow it before the
-# cursor (options and the values of --path, --agent and --shell not counted); fails if none.
+# cursor (options and the values of --path, --agent, --shell and --older-than not counted);
+# fails if none.
 function __jailed_command_state
     set -l tokens (commandline -opc)
     set -l command
@@ -24,7 +25,7 @@ function __jailed_command_state
             continue
         end
         switch $token
-            case --path --agent --shell
+            case --path --agent --shell --older-than
                 set skip_value 1
             case '-*'
             case '*'
@@ -53,6 +54,20 @@ function __jailed_first_argument
     test $parts[2] = 0; and contains -- $parts[1] $argv
 end
 
+# Succeeds if the command is cache and its action, the word right after it, is one of the arguments.
+function __jailed_cache_action
+    set -l tokens (commandline -opc)
+    for i in (seq 2 (count $tokens))
+        string match -q -- '-*' $tokens[$i]; and continue
+        if test $tokens[$i] = cache; and set -q tokens[(math $i + 1)]
+            contains -- $tokens[(math $i + 1)] $argv
+            return $status
+        end
+        return 1
+    end
+    return 1
+end
+
 # Prints the agents of the nearest .jailed.
 function __jailed_agents
     set -l self (commandline -opc)[1]
@@ -69,6 +84,8 @@ complete -c jailed -n __jailed_needs_command -a status -d 'show the nearest .jai
 complete -c jailed -n __jailed_needs_command -a prune -d 'forget trust records of files that no longer exist'
 complete -c jailed -n __jailed_needs_command -a run -d 'run an agent of the nearest .jailed in its sandbox'
 complete -c jailed -n __jailed_needs_command -a explain -d "show an agent's sandbox in words and the exact bwrap argv"
+complete -c jailed -n __jailed_needs_command -a reload -d "resolve the nearest .jailed's Nix agents again"
+complete -c jailed -n __jailed_needs_command -a cache -d 'list or drop cached closures and their GC roots'
 complete -c jailed -n __jailed_needs_command -a hook -d 'print the prompt hook for bash, zsh or fish'
 complete -c jailed -n __jailed_needs_command -a export -d 'print environment changes for the prompt hook'
 complete -c jailed -n __jailed_needs_command -a doctor -d 'check bwrap, user namespaces, the shell hook and nix'
@@ -95,6 +112,17 @@ complete -c jailed -n '__jailed_first_argument explain' -a '(__jailed_agents)' -
 complete -c jailed -n '__jailed_using explain' -l agent -x -a '(__jailed_agents)' -d 'the agent to explain'
 complete -c jailed -n '__jailed_using explain' -l json -d 'print JSON'
 
+# reload [AGENT]
+complete -c jailed -n '__jailed_first_argument reload' -a '(__jailed_agents)' -d agent
+complete -c jailed -n '__jailed_using reload' -l agent -x -a '(__jailed_agents)' -d 'the agent to resolve'
+
+# cache list [--json] | gc [--older-than DURATION] | clear: each option belongs to one action.
+complete -c jailed -n '__jailed_first_argument cache' -a list -d 'list the cached closures'
+complete -c jailed -n '__jailed_first_argument cache' -a gc -d 'drop closures no project uses'
+complete -c jailed -n '__jailed_first_argument cache' -a clear -d 'drop every cached closure'
+complete -c jailed -n '__jailed_cache_action list' -l json -d 'print JSON'
+complete -c jailed -n '__jailed_cache_action gc' -l older-than -x -d 'drop entries not used within DURATION (30d, 12h, ...)'
+
 # hook SHELL, export SHELL
 complete -c jailed -n '__jailed_first_argument hook' -a 'bash zsh fish' -d shell
 complete -c jailed -n '__jailed_using hook' -l shell -x -a 'bash zsh fish' -d 'bash, zsh or fish'
@@ -102,4 +130,4 @@ complete -c jailed -n '__jailed_first_argument export' -a 'bash zsh fish json' -
 complete -c jailed -n '__jailed_using export' -l shell -x -a 'bash zsh fish json' -d 'bash, zsh, fish or json'
 
 # help [COMMAND]
-complete -c jailed -n '__jailed_first_argument help' -a 'allow deny status prune run explain hook export doctor help'
+complete -c jailed -n '__jailed_first_argument help' -a 'allow deny status prune run explain reload cache hook export doctor help'

@@ -1,10 +1,8 @@
 #include "cli/agent_plan.hpp"
 
-#include <cstdlib>
-
 #include "cli/context.hpp"
 #include "cli/output.hpp"
-#include "resolve/host_backend.hpp"
+#include "cli/resolve_agent.hpp"
 #include "sandbox/launcher.hpp"
 #include "util/error.hpp"
 #include "util/paths.hpp"
@@ -33,15 +31,17 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
   AgentPlan plan{config::load_config(jailed_file, file.content, user_context()).take(), {}, {}, {}};
   plan.agent = pick_agent(plan.config, name, by_shim);
 
-  const char* host_path = std::getenv("PATH");
-  resolve::HostBackend backend(host_path ? host_path : "/usr/local/bin:/usr/bin:/bin");
-  plan.resolution = backend.resolve(plan.agent).take();
+  // On a cache hit this costs stat()s and a little SQLite; Nix runs only on a miss (the
+  // first launch of an agent `allow` did not resolve, or after its flake changed).
+  plan.resolution = resolve_agent(plan.agent, file.real_path, ResolveMode::launch).resolution;
 
   // Bind the project at its real location: the caller's cwd (from getcwd) is physical too.
   std::string project_dir = util::parent_dir(file.real_path);
   auto project = sandbox::probe_project(project_dir, plan.agent).take();
   if (prepare) sandbox::ensure_config_paths(plan.agent).take();
-  plan.policy = sandbox::make_policy(plan.agent, plan.resolution, sandbox::probe_host(), project, agent_args);
+  auto host = sandbox::probe_host();
+  sandbox::probe_store(plan.resolution, host);  // /usr/bin/env from the closure, for Nix jails
+  plan.policy = sandbox::make_policy(plan.agent, plan.resolution, host, project, agent_args);
   return plan;
 }
 

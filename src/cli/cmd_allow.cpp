@@ -2,6 +2,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "cli/resolve_agent.hpp"
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
 #include "trust/trust_store.hpp"
@@ -13,6 +14,14 @@ namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
+
+// Resolves the Nix agents now, in the foreground, so the first launch does not wait. Trust is
+// about the file and is already recorded: a failure here leaves it in place.
+int resolve_allowed(const config::JailConfig& config, const std::string& real_path) {
+  int status = resolve_agents_now(config, real_path, ResolveMode::allow);
+  if (status != 0) info("the file stays allowed; fix the problem, then run 'jailed reload'");
+  return status;
+}
 
 void show_changes(const std::string& before, const std::string& after) {
   info("changes since you last allowed it:");
@@ -43,18 +52,20 @@ int cmd_allow(const Args& args) {
     throw Error(loaded.error() + "\nnot allowed: fix the file, then run 'jailed allow' again", loaded.failure().code);
   }
   trust::TrustStore store(trust::TrustStore::default_path(), true);
-  auto verdict = store.check(file.real_path, file.content);
+  auto checked = check_file(store, file);
+  const auto& verdict = checked.verdict;
   if (verdict.status == trust::Status::allowed) {
     info(display_path(path) + " is already allowed");
-    return 0;
+    return resolve_allowed(*loaded, file.real_path);
   }
+  if (checked.inputs_only) info("the file is unchanged; a local flake it uses changed since you allowed it");
   if (verdict.status == trust::Status::changed && verdict.allowed_content) show_changes(*verdict.allowed_content, file.content);
-  store.allow(file.real_path, file.content);
+  store.allow(file.real_path, file.content, checked.inputs);
 
   std::vector<std::string> agents;
   for (const auto& agent : loaded->agents) agents.push_back(agent.name);
   info("allowed " + display_path(path) + " (agents: " + (agents.empty() ? "none" : util::join(agents, ", ")) + ")");
-  return 0;
+  return resolve_allowed(*loaded, file.real_path);
 }
 
 }  // namespace jailed::cli

@@ -8,6 +8,7 @@
 #include "config/find.hpp"
 #include "sandbox/bwrap_args.hpp"
 #include "sandbox/seccomp.hpp"
+#include "sandbox/store_view.hpp"
 #include "shell/shell.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -28,6 +29,8 @@ const char* kind_word(sandbox::MountKind kind) {
     case sandbox::MountKind::symlink: return "symlink";
     case sandbox::MountKind::ro_data: return "generated";
     case sandbox::MountKind::empty_ro: return "empty, read-only";
+    case sandbox::MountKind::unlisted_dir: return "unlisted";
+    case sandbox::MountKind::remount_ro: return "sealed";
   }
   return "?";
 }
@@ -69,6 +72,7 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
             << "  command:   " << quote(policy.command[0]) << "\n"
             << "  network:   " << (policy.network ? "on" : "off") << " (" << plan.agent.network_origin.text() << ")\n"
             << "  directory: " << quote(policy.chdir) << "\n"
+            << (policy.store_view == sandbox::StoreView::none ? "" : "  store:     " + describe_store(policy) + "\n")
             << "\nfile system, in order (later entries cover earlier ones):\n";
   for (const auto& mount : policy.mounts) {
     std::cout << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);
@@ -78,6 +82,9 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
       std::cout << " -> " << quote(mount.source);
     }
     std::cout << "\t" << mount.reason << "\n";
+  }
+  if (policy.store_view == sandbox::StoreView::landlock) {
+    for (const auto& path : policy.store_paths) std::cout << "  closure\t" << quote(path) << "\n";
   }
   auto hidden = forwarded_names(plan.agent);
   std::cout << "\nenvironment (nothing else reaches the agent):\n";
@@ -108,7 +115,8 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
   const auto& policy = plan.policy;
   auto hidden = forwarded_names(plan.agent);
   std::cout << "{\"agent\":" << json_string(plan.agent.name) << ",\"file\":" << json_string(plan.config.file)
-            << ",\"backend\":" << json_string(policy.backend) << ",\"network\":" << (policy.network ? "true" : "false")
+            << ",\"backend\":" << json_string(policy.backend)
+            << ",\"closure\":" << json_list(plan.resolution.closure) << ",\"network\":" << (policy.network ? "true" : "false")
             << ",\"command\":" << json_list(policy.command) << ",\"chdir\":" << json_string(policy.chdir) << ",\"mounts\":[";
   for (size_t i = 0; i < policy.mounts.size(); ++i) {
     const auto& mount = policy.mounts[i];
@@ -122,7 +130,9 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
     const auto& [name, value] = policy.env[i];
     std::cout << (i ? "," : "") << json_string(name) << ":" << (hidden.count(name) ? "null" : json_string(value));
   }
-  std::cout << "},\"seccomp_denies\":" << json_list(sandbox::seccomp_denials()) << ",\"notes\":" << json_list(policy.notes)
+  std::cout << "},\"store_view\":" << json_string(sandbox::store_view_name(policy.store_view))
+            << ",\"store_paths\":" << json_list(policy.store_paths) << ",\"seccomp_denies\":"
+            << json_list(sandbox::seccomp_denials()) << ",\"notes\":" << json_list(policy.notes)
             << ",\"argv\":" << json_list(argv) << ",\"options\":" << json_list(options) << "}\n";
 }
 
@@ -141,7 +151,8 @@ int cmd_explain(const Args& args) {
   auto plan = plan_agent(file, values["agent"].as<std::string>(), false, {}, false);
   auto fds = nominal_fds(plan.policy);
   auto shown_options = masked_options(plan, fds);
-  auto argv = sandbox::bwrap_argv("bwrap", 4 + static_cast<int>(fds.data.size()), plan.policy);
+  int args_fd = 4 + static_cast<int>(fds.data.size());
+  auto argv = sandbox::bwrap_argv("bwrap", args_fd, plan.policy, args_fd + 1);
   if (values.count("json")) {
     print_json(plan, shown_options, argv);
   } else {

@@ -74,9 +74,9 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
   out.state->file = file->stamp;
   try {
     trust::TrustStore store(trust::TrustStore::default_path(), false);
-    auto verdict = store.check(file->real_path, file->content);
-    if (verdict.status != trust::Status::allowed) {
-      out.message = blocked_message(verdict.status, found.path);
+    auto checked = check_file(store, *file);
+    if (checked.verdict.status != trust::Status::allowed) {
+      out.message = blocked_message(checked, found.path);
       return out;
     }
   } catch (const Error& e) {

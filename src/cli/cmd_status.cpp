@@ -50,11 +50,11 @@ Report report_on(const std::string& path, trust::TrustStore& store) {
     return report;
   }
   report.real_path = file->real_path;
-  auto verdict = store.check(file->real_path, file->content);
-  report.trust = status_word(verdict.status);
-  // Only an allowed file is merged with presets: nothing of an untrusted file is used.
-  if (verdict.status != trust::Status::allowed) {
-    report.problem = blocked_message(verdict.status, path);
+  auto checked = check_file(store, *file);
+  report.trust = status_word(checked.verdict.status);
+  // Only an allowed file is used further: nothing of an untrusted file is acted on.
+  if (checked.verdict.status != trust::Status::allowed) {
+    report.problem = blocked_message(checked, path);
     return report;
   }
   auto config = config::load_config(path, file->content, user_context());

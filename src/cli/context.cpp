@@ -4,10 +4,14 @@
 
 #include <climits>
 
+#include <set>
+
 #include "cli/output.hpp"
+#include "resolve/nix_spec.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
+#include "util/tree_digest.hpp"
 
 namespace jailed::cli {
 
@@ -26,12 +30,45 @@ std::string self_path() {
 
 config::UserContext user_context() { return {util::home_dir(), util::xdg_dir("CONFIG") + "/jailed"}; }
 
-std::string blocked_message(trust::Status status, const std::string& path) {
+std::string local_inputs(const config::LoadedFile& file) {
+  // Merging is not evaluating: nothing runs, only the package specs are read.
+  auto config = config::load_config(file.path, file.content, user_context());
+  if (!config.ok()) return "";  // an invalid file activates nothing anyway
+  std::set<std::string> dirs;
+  for (const auto& agent : config->agents) {
+    auto specs = resolve::agent_specs(agent);
+    if (!specs.ok()) continue;  // host: packages, or a bad spec reported when it runs
+    for (const auto& spec : specs->all()) {
+      if (!spec.local_dir.empty()) dirs.insert(spec.local_dir);
+    }
+  }
+  std::string out;
+  for (const auto& dir : dirs) {
+    auto digest = util::tree_digest(dir, util::Digest::sha256);
+    // An unreadable tree has its own, changing digest: it can never match an allowed one by accident.
+    out += dir + '\0' + (digest.ok() ? *digest : "unreadable: " + digest.error()) + '\0';
+  }
+  return out;
+}
+
+Checked check_file(trust::TrustStore& store, const config::LoadedFile& file) {
+  Checked checked;
+  checked.inputs = local_inputs(file);
+  checked.verdict = store.check(file.real_path, file.content, checked.inputs);
+  checked.inputs_only = checked.verdict.status == trust::Status::changed && checked.verdict.allowed_content &&
+                        *checked.verdict.allowed_content == file.content;
+  return checked;
+}
+
+std::string blocked_message(const Checked& checked, const std::string& path) {
   std::string shown = display_path(path);
-  switch (status) {
+  switch (checked.verdict.status) {
     case trust::Status::not_allowed:
       return shown + " is not allowed; review it, then run 'jailed allow'";
     case trust::Status::changed:
+      if (checked.inputs_only) {
+        return "a local flake that " + shown + " uses changed since you allowed it; review it, then run 'jailed allow'";
+      }
       return shown + " changed since you allowed it; review it ('jailed allow' shows what changed)";
     case trust::Status::denied:
       return shown + " is denied; run 'jailed allow' if you want to trust it";
@@ -44,8 +81,8 @@ std::string blocked_message(trust::Status status, const std::string& path) {
 config::LoadedFile read_allowed(const std::string& path) {
   auto file = config::read_jailed_file(path).take();
   trust::TrustStore store(trust::TrustStore::default_path(), false);
-  auto verdict = store.check(file.real_path, file.content);
-  if (verdict.status != trust::Status::allowed) throw Error(blocked_message(verdict.status, path), ExitCode::not_allowed);
+  auto checked = check_file(store, file);
+  if (checked.verdict.status != trust::Status::allowed) throw Error(blocked_message(checked, path), ExitCode::not_allowed);
   return file;
 }
 

@@ -7,6 +7,7 @@
 #include "config/jail_config.hpp"
 #include "trust/trust_store.hpp"
 
+
 namespace jailed::cli {
 
 // Returns the absolute path of the running jailed binary (embedded in hooks and shims).
@@ -15,8 +16,22 @@ std::string self_path();
 // Returns the user's home and jailed config directory.
 config::UserContext user_context();
 
+// Returns a digest of the local files a .jailed makes Nix evaluate (path: and .# flakes), or ""
+// when it names none: trust covers them as it covers the file itself.
+std::string local_inputs(const config::LoadedFile& file);
+
+// The trust verdict on a read .jailed and its local inputs.
+struct Checked {
+  trust::Verdict verdict;
+  std::string inputs;         // what local_inputs() returned, for allow()
+  bool inputs_only = false;   // the file is as allowed; only its local inputs changed
+};
+
+// Checks `file` and its local inputs against `store`.
+Checked check_file(trust::TrustStore& store, const config::LoadedFile& file);
+
 // Returns what to tell the user about a .jailed at `path` that is not allowed.
-std::string blocked_message(trust::Status status, const std::string& path);
+std::string blocked_message(const Checked& checked, const std::string& path);
 
 // Reads the .jailed at `path` and checks the user allowed exactly these bytes;
 // throws ExitCode::not_allowed with what to do otherwise.

@@ -34,6 +34,13 @@ void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& 
       // read-only inside, so nothing can be created beneath it.
       add(out, {"--tmpfs", mount.target, "--remount-ro", mount.target});
       break;
+    case MountKind::unlisted_dir:
+      // Search (x) without read: paths beneath open by name, but the directory cannot be listed.
+      add(out, {"--perms", "0111", "--tmpfs", mount.target});
+      break;
+    case MountKind::remount_ro:
+      add(out, {"--remount-ro", mount.target});
+      break;
     case MountKind::ro_data:
       // The content comes from a descriptor, so nothing is written to the host's disk;
       // --perms makes the file world-readable like the real /etc/passwd.
@@ -72,10 +79,12 @@ std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds) 
   return out;
 }
 
-std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy) {
+std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy, int rules_fd) {
   // Every option travels through --args: forwarded secrets in --setenv stay out of the
   // host's process list, and long mount lists out of the argv size limit.
   std::vector<std::string> argv{bwrap, "--args", std::to_string(args_fd), "--"};
+  // The helper confines the store, then execs the command with its argv untouched.
+  if (!policy.store_helper.empty()) argv.insert(argv.end(), {policy.store_helper, std::to_string(rules_fd), "--"});
   argv.insert(argv.end(), policy.command.begin(), policy.command.end());
   return argv;
 }

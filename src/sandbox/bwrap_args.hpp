@@ -20,7 +20,9 @@ struct FdPlan {
 // filter (-1) makes bwrap fail instead of running unfiltered.
 std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds);
 
-// Returns the argv jailed executes: bwrap --args FD -- command...
-std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy);
+// Returns the argv jailed executes: bwrap --args FD -- command..., with the Landlock helper and
+// its rules descriptor in front of the command when the policy has one:
+// bwrap --args FD -- /run/jailed/landlock RULES_FD -- command...
+std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy, int rules_fd = -1);
 
 }  // namespace jailed::sandbox

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/seccomp.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -153,6 +154,18 @@ Status launch(const Policy& policy, const std::string& bwrap) {
   }
   auto args_fd = memory_file("jailed-args", args, fds);
   if (!args_fd) return args_fd.failure();
+  // bwrap passes this one through to the helper, which reads and closes it before the agent runs.
+  int rules_fd = -1;
+  if (policy.store_view == StoreView::landlock) {
+    // The rules split at NUL bytes too: one inside a store path would forge a rule.
+    for (const auto& path : policy.store_paths) {
+      if (path.find('\0') != std::string::npos) return fail("refusing to start: a store path holds a NUL byte");
+    }
+    std::string rules = landlock_rules(policy);
+    auto fd = memory_file("jailed-landlock-rules", rules, fds);
+    if (!fd) return fd.failure();
+    rules_fd = *fd;
+  }
 
   // Exactly these descriptors cross into bwrap; it reads and closes them before the agent starts.
   for (int fd : fds.all()) {
@@ -160,7 +173,7 @@ Status launch(const Policy& policy, const std::string& bwrap) {
   }
   // An empty environment: bwrap's --clearenv decides the agent's anyway, and bwrap stays as
   // PID 1 of the jail, where the agent could read its environment in /proc/1/environ.
-  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy), {});
+  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy, rules_fd), {});
 }
 
 }  // namespace jailed::sandbox

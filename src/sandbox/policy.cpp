@@ -7,9 +7,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
+#include "resolve/nix_spec.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/store_view.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
@@ -29,6 +33,10 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       // All of .git, not just hooks and config: commondir, info/, modules/ and the worktree
       // pointer file each let a writer redirect host git to code it planted.
       {".git", "host git runs hooks and config commands from it (commit from the host)"},
+      // Already inside .git; listed so that a symlink here (pointing into the writable
+      // project) is refused rather than followed by host git.
+      {".git/hooks", "git runs hooks on the host"},
+      {".git/config", "git config can run commands on the host"},
       {".gitmodules", "git follows submodule URLs and paths on the host"},
       {".vscode", "the editor runs its tasks on the host"},
       {".idea", "the IDE runs its configurations on the host"},
@@ -44,8 +52,10 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
 }
 
 // Network files bound when network = on: name resolution and TLS trust anchors.
-const char* const k_network_files[] = {"/etc/resolv.conf", "/etc/hosts",  "/etc/nsswitch.conf",
-                                       "/etc/host.conf",   "/etc/ssl",    "/etc/ca-certificates"};
+// Only the public certificates of /etc/ssl: /etc/ssl/private holds the host's TLS keys.
+const char* const k_network_files[] = {"/etc/resolv.conf",    "/etc/hosts",          "/etc/nsswitch.conf",
+                                       "/etc/host.conf",      "/etc/ssl/certs",      "/etc/ssl/openssl.cnf",
+                                       "/etc/ca-certificates"};
 
 // Config names ending in these are files (e.g. ~/.claude.json); anything else is a directory.
 const char* const k_file_suffixes[] = {".json", ".toml", ".yaml", ".yml", ".conf", ".ini", ".cfg", ".txt"};
@@ -87,12 +97,85 @@ Status probe_protected(const std::string& root, std::vector<std::string>& out) {
   return success();
 }
 
+void add_extra(std::vector<std::pair<std::string, std::string>>& out, const std::string& path, const std::string& why) {
+  for (const auto& [known, reason] : out) {
+    if (known == path) return;
+  }
+  out.emplace_back(path, why);
+}
+
+// Returns the core.hooksPath values of a repository config (git config syntax, simplified:
+// any `hookspath = VALUE` line; git matches names case-insensitively).
+std::vector<std::string> hooks_paths_in(const std::string& config_text) {
+  std::vector<std::string> out;
+  for (const auto& raw : util::split(config_text, '\n')) {
+    std::string line(util::trim(raw));
+    auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    std::string name(util::trim(std::string_view(line).substr(0, equals)));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name != "hookspath") continue;
+    std::string value(util::trim(std::string_view(line).substr(equals + 1)));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (!value.empty()) out.push_back(value);
+  }
+  return out;
+}
+
+// Adds the hook directories a repository's core.hooksPath puts inside `root` (husky and
+// similar keep hooks in the work tree, where the agent could write them).
+Status probe_hooks_path(const std::string& root, std::vector<std::pair<std::string, std::string>>& out) {
+  auto config = util::read_file(root + "/.git/config", 1024 * 1024);
+  if (!config) return success();  // no repository here, or a worktree whose config is elsewhere
+  for (const auto& value : hooks_paths_in(*config)) {
+    // git resolves a relative hooksPath against the top of the work tree.
+    std::string path = util::normalize(value[0] == '/' ? value : root + "/" + value);
+    if (!util::is_within(path, root) || path == root) continue;
+    auto st = util::lstat_path(path);
+    if (!st) continue;
+    if (S_ISLNK(st->st_mode)) {
+      return fail("refusing to start: " + path + " (core.hooksPath) is a symlink; a protected path must be a real directory (inspect it)",
+                  ExitCode::not_allowed);
+    }
+    add_extra(out, path, "core.hooksPath: host git runs the hooks in it");
+  }
+  return success();
+}
+
+// Adds the local flakes of `agent` inside `root`: Nix builds them on the host, outside any
+// jail, so an agent that could edit one could run code there at its next start.
+Status probe_local_flakes(const std::string& root, const config::AgentConfig& agent,
+                          std::vector<std::pair<std::string, std::string>>& out) {
+  auto specs = resolve::agent_specs(agent);
+  if (!specs) return success();  // a host agent, or a bad spec that resolution reports
+  for (const auto& spec : specs->all()) {
+    const std::string& dir = spec.local_dir;
+    if (dir.empty() || !util::is_within(dir, root)) continue;
+    auto st = util::lstat_path(dir);
+    if (!st) continue;
+    if (S_ISLNK(st->st_mode)) {
+      return fail("refusing to start: " + dir + " (a local flake) is a symlink; a protected path must be a real directory (inspect it)",
+                  ExitCode::not_allowed);
+    }
+    // The project itself as a flake (.#x): its flake.nix and flake.lock are what Nix reads first.
+    if (dir == root) {
+      for (const char* name : {"/flake.nix", "/flake.lock"}) {
+        if (util::exists_nofollow(dir + name)) add_extra(out, dir + name, "the project's flake: Nix builds it on the host");
+      }
+      continue;
+    }
+    add_extra(out, dir, "a local flake: Nix builds it on the host");
+  }
+  return success();
+}
+
 // The mounts being built, with the question "which mount shows this path inside?".
 class MountList {
  public:
   void add(MountKind kind, const std::string& source, const std::string& target, const std::string& reason) {
     m_mounts.push_back({kind, source, target, reason});
   }
+  void add(const Mount& mount) { m_mounts.push_back(mount); }
 
   // Returns the mount that shows `path` inside: the last one at or above it (a later mount
   // covers everything an earlier one put beneath its target), or nullptr if none does.
@@ -140,9 +223,12 @@ std::string group_text(const HostFacts& host) {
 // move `.git` aside and put an unprotected copy (with its own hooks) in its place.
 void protect(MountList& mounts, const ProjectFacts& project) {
   std::vector<std::string> paths = project.protected_paths;
+  for (const auto& [path, why] : project.extra_protected) paths.push_back(path);
   std::sort(paths.begin(), paths.end());  // a parent sorts before what lies beneath it
   std::vector<std::string> visible;
   for (const auto& path : paths) {
+    // Beneath a path already protected (.git/hooks under .git): one read-only bind covers both.
+    if (!visible.empty() && util::is_within(path, visible.back())) continue;
     const Mount* cover = mounts.covering(path);
     // Only what a bind shows needs protecting; binding anything else would reveal it.
     if (!cover || (cover->kind != MountKind::bind && cover->kind != MountKind::ro_bind)) continue;
@@ -164,6 +250,9 @@ void protect(MountList& mounts, const ProjectFacts& project) {
     std::string reason;
     for (const auto& [name, why] : protected_table()) {
       if (ends_with(path, "/" + name)) reason = why;
+    }
+    for (const auto& [extra, why] : project.extra_protected) {
+      if (extra == path) reason = why;
     }
     mounts.add(MountKind::ro_bind, path, path, "protected: " + reason);
   }
@@ -254,6 +343,9 @@ HostFacts probe_host() {
     if (util::stat_path(file)) host.network_files.push_back(file);
   }
   host.localtime = util::stat_path("/etc/localtime").has_value();
+  // Probed at run time: the headers jailed was built with may predate the kernel it runs on.
+  host.landlock_abi = probe_landlock_abi();
+  host.landlock_helper = find_landlock_helper();
   return host;
 }
 
@@ -271,6 +363,8 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
   }
   for (const auto& root : roots) {
     if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
+    if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
+    if (auto flakes = probe_local_flakes(root, agent, facts.extra_protected); !flakes) return flakes.failure();
     // Without this, `git init` inside would make a repository whose config host git obeys,
     // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
     std::string git = root + "/.git";
@@ -329,8 +423,9 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     policy.notes.push_back("home \"" + host.home + "\" is not an absolute directory; no empty home is made");
   }
 
-  // 2. Programs and libraries, read-only.
+  // 2. Programs and libraries, read-only: the host's system directories, or the Nix store.
   for (const auto& path : resolution.readonly) mounts.add(MountKind::ro_bind, path.path, path.path, path.reason);
+  for (const auto& mount : store_mounts(resolution, host, policy)) mounts.add(mount);
   for (const auto& link : resolution.symlinks) mounts.add(MountKind::symlink, link.target, link.path, "system symlink");
   if (!resolution.shell.empty() && resolution.shell != "/bin/sh") {
     mounts.add(MountKind::ro_bind, resolution.shell, "/bin/sh", "a POSIX shell for scripts");
@@ -377,6 +472,8 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
 
   // 8. Last, so no read-write bind above can uncover them.
   protect(mounts, project);
+  // 9. Per-path store binds, last: see late_store_mounts.
+  for (const auto& mount : late_store_mounts(policy)) mounts.add(mount);
 
   policy.mounts = mounts.take();
   for (const auto& mount : policy.mounts) {

@@ -23,6 +23,16 @@ enum class MountKind {
   symlink,  // symlink at target pointing to source
   ro_data,  // a read-only file at target holding `source` as its content
   empty_ro, // an empty read-only directory at target
+  unlisted_dir,  // an empty tmpfs at target, mode 0111: what is mounted beneath opens by name, unlisted
+  remount_ro,    // target made read-only, after the mounts beneath it exist
+};
+
+// How the jail shows /nix/store (Nix backend only).
+enum class StoreView {
+  none,      // host backend: no store
+  landlock,  // all of /nix/store bound once; the helper's Landlock ruleset confines it to the closure
+  per_path,  // each closure path bound on its own (no Landlock: slower start)
+  full,      // store = full: all of /nix/store, unconfined
 };
 
 // One step of building the jail's file system, in order; `reason` is shown by explain.
@@ -44,6 +54,10 @@ struct Policy {
   std::string chdir;                                     // working directory inside
   std::vector<std::string> command;                      // argv inside; [0] absolute
   std::vector<std::string> notes;                        // warnings (skipped grants, ...)
+  StoreView store_view = StoreView::none;
+  std::vector<std::string> store_paths;  // the closure the agent may read (empty for none/full)
+  int landlock_abi = 0;                  // the ABI the ruleset is built for (store_view landlock)
+  std::string store_helper;              // the Landlock helper inside the jail, run before command
 };
 
 // Facts about the caller and the host that the policy depends on.
@@ -57,6 +71,9 @@ struct HostFacts {
   std::map<std::string, std::string> env;   // the caller's environment
   std::vector<std::string> network_files;   // existing /etc files for DNS and TLS
   bool localtime = false;                   // /etc/localtime exists
+  int landlock_abi = 0;                     // the kernel's Landlock ABI; 0 without Landlock
+  std::string landlock_helper;              // jailed-landlock on the host; "" if not installed
+  std::string store_env;                    // <closure path>/bin/env for /usr/bin/env (probe_store)
 };
 
 // Facts about the project, probed from disk before the policy is made.
@@ -65,10 +82,18 @@ struct ProjectFacts {
   std::vector<std::string> protected_paths;            // existing paths to re-bind read-only
   std::vector<std::string> missing_grants;             // readonly/readwrite paths that do not exist
   std::vector<std::string> placeholders;               // missing names the agent must not create
+  // More paths the host runs later, each with why: core.hooksPath directories and local
+  // flakes (Nix builds them outside the jail) inside the project.
+  std::vector<std::pair<std::string, std::string>> extra_protected;
 };
 
-// Returns the caller's identity, directories and environment, and which /etc files exist.
+// Returns the caller's identity, directories and environment, which /etc files exist, the
+// kernel's Landlock ABI and where the Landlock helper is.
 HostFacts probe_host();
+
+// Fills host.store_env: the bin/env of a closure path (coreutils preferred), so that
+// `#!/usr/bin/env` scripts work in a Nix jail. Call after resolving, before make_policy.
+void probe_store(const resolve::Resolution& resolution, HostFacts& host);
 
 // Returns the relative names protected inside the project (.jailed, .git/hooks, ...).
 const std::vector<std::string>& protected_names();

@@ -151,8 +151,11 @@ bool is_gone(const std::string& path) {
 
 }  // namespace
 
-std::string trust_hash(const std::string& real_path, const std::string& content) {
-  return util::sha256_hex(real_path + "\n" + content);
+std::string trust_hash(const std::string& real_path, const std::string& content, const std::string& inputs) {
+  // Without local inputs the hash is exactly that of path and content.
+  std::string material = real_path + "\n" + content;
+  if (!inputs.empty()) material += std::string("\0local-inputs\0", 15) + inputs;
+  return util::sha256_hex(material);
 }
 
 std::string TrustStore::default_path() { return util::xdg_dir("DATA") + "/jailed/trust.db"; }
@@ -165,7 +168,7 @@ TrustStore::TrustStore(const std::string& db_path, bool create) : m_db(open_stor
 
 TrustStore::~TrustStore() = default;
 
-Verdict TrustStore::check(const std::string& real_path, const std::string& content) {
+Verdict TrustStore::check(const std::string& real_path, const std::string& content, const std::string& inputs) {
   Verdict verdict;
   if (!m_db) return verdict;
   return reading(m_path, [&]() -> Verdict {
@@ -178,7 +181,7 @@ Verdict TrustStore::check(const std::string& real_path, const std::string& conte
     if (query.integer(0) != 0) {
       verdict.status = Status::denied;
     } else if (!query.is_null(1)) {
-      if (query.text(1) == trust_hash(real_path, content)) {
+      if (query.text(1) == trust_hash(real_path, content, inputs)) {
         verdict.status = Status::allowed;
       } else {
         verdict.status = Status::changed;
@@ -189,12 +192,12 @@ Verdict TrustStore::check(const std::string& real_path, const std::string& conte
   });
 }
 
-void TrustStore::allow(const std::string& real_path, const std::string& content) {
+void TrustStore::allow(const std::string& real_path, const std::string& content, const std::string& inputs) {
   if (!m_db) m_db = open_store(m_path, true);
   writing(m_path, [&] {
     util::Transaction transaction(*m_db);
     util::Statement upsert(*m_db, "INSERT OR REPLACE INTO allowed(path, hash, content, time) VALUES(?1, ?2, ?3, ?4)");
-    upsert.bind(1, real_path).bind(2, trust_hash(real_path, content)).bind_blob(3, content).bind(4, now_seconds());
+    upsert.bind(1, real_path).bind(2, trust_hash(real_path, content, inputs)).bind_blob(3, content).bind(4, now_seconds());
     upsert.run();
     util::Statement undeny(*m_db, "DELETE FROM denied WHERE path = ?1");
     undeny.bind(1, real_path).run();

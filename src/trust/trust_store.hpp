@@ -34,8 +34,9 @@ struct Record {
   int64_t time = 0;   // unix seconds of the decision
 };
 
-// Returns the SHA-256 trust hash of a file: over realpath + "\n" + content.
-std::string trust_hash(const std::string& real_path, const std::string& content);
+// Returns the SHA-256 trust hash of a file: over realpath + "\n" + content, plus `inputs`
+// (a digest of the local files the content makes Nix evaluate) when there are any.
+std::string trust_hash(const std::string& real_path, const std::string& content, const std::string& inputs = "");
 
 // The trust database. Any error (missing permission, corruption) throws jailed::Error with
 // ExitCode::not_allowed: trust fails closed.
@@ -50,10 +51,10 @@ class TrustStore {
   TrustStore(const std::string& db_path, bool create);
   ~TrustStore();
 
-  // Decides whether `content` at `real_path` may be used.
-  Verdict check(const std::string& real_path, const std::string& content);
-  // Records `content` at `real_path` as allowed and lifts a deny of that path.
-  void allow(const std::string& real_path, const std::string& content);
+  // Decides whether `content` at `real_path`, with its local `inputs`, may be used.
+  Verdict check(const std::string& real_path, const std::string& content, const std::string& inputs = "");
+  // Records `content` at `real_path` (with `inputs`) as allowed and lifts a deny of that path.
+  void allow(const std::string& real_path, const std::string& content, const std::string& inputs = "");
   // Denies `real_path` whatever its content, and forgets its allows.
   void deny(const std::string& real_path);
   // Returns every record, sorted by path.

@@ -14,13 +14,21 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
   }
   // Many shells prompt at once: wait for a writer instead of failing with SQLITE_BUSY.
   sqlite3_busy_timeout(m_db, 5000);
-  try {
-    exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
-  } catch (...) {
+  // Switching to (or recovering) WAL can answer SQLITE_BUSY without calling the busy handler
+  // while another shell holds the lock: retry for up to the same five seconds.
+  for (int attempt = 0;; ++attempt) {
+    int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
+    if (rc == SQLITE_OK) break;
+    bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
+    if (busy && attempt < 500) {
+      sqlite3_sleep(10);
+      continue;
+    }
+    std::string message = "database " + m_path + ": " + sqlite3_errmsg(m_db);
     // The destructor does not run for a throwing constructor: close here.
     sqlite3_close(m_db);
     m_db = nullptr;
-    throw;
+    throw Error(message);
   }
 }
 

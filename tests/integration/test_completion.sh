@@ -135,7 +135,7 @@ completion_suite() {
   step "$sh" hook "$hook" || return
 
   # Commands; the hidden helper is not one of them.
-  if offer "$sh" "commands" "jailed " allow deny status prune run explain hook export doctor help; then
+  if offer "$sh" "commands" "jailed " allow deny status prune run explain reload cache hook export doctor help; then
     pass "$sh completion: jailed <TAB> offers the commands"
     expect_not_contains "$sh completion: jailed <TAB> hides __complete" "__complete" "$OFFER"
   fi
@@ -148,6 +148,14 @@ completion_suite() {
   offer "$sh" "status options" "jailed status --" --path --all --json --help &&
     expect_eq "$sh completion: jailed status --<TAB> offers exactly its options" \
       "--all --help --json --path " "$(words_like '--[a-z]+')"
+  offer "$sh" "cache actions" "jailed cache " list gc clear &&
+    pass "$sh completion: jailed cache <TAB> offers list gc clear"
+  offer "$sh" "cache list options" "jailed cache list --" --json --help &&
+    expect_eq "$sh completion: jailed cache list --<TAB> offers exactly its options" \
+      "--help --json " "$(words_like '--[a-z][a-z-]*')"
+  offer "$sh" "cache gc options" "jailed cache gc --" --older-than --help &&
+    expect_eq "$sh completion: jailed cache gc --<TAB> offers exactly its options" \
+      "--help --older-than " "$(words_like '--[a-z][a-z-]*')"
 
   # Outside any project: jailed-<TAB> finds only the host's own command.
   offer "$sh" "jailed- outside, before" "jailed-" jailed-zzhost &&
@@ -164,6 +172,12 @@ completion_suite() {
   fi
   offer "$sh" "explain agents" "jailed explain " alpha beta &&
     pass "$sh completion: jailed explain <TAB> offers the project's agents"
+  if offer "$sh" "reload agents" "jailed reload " alpha beta; then
+    pass "$sh completion: jailed reload <TAB> offers the project's agents"
+    expect_not_contains "$sh completion: jailed reload <TAB> offers no other project's agent" "other" "$OFFER"
+  fi
+  offer "$sh" "reload --agent" "jailed reload --agent " alpha beta &&
+    pass "$sh completion: jailed reload --agent <TAB> offers the project's agents"
   offer "$sh" "shim arguments" "jailed-alpha not" jailed-alpha notes-file.txt &&
     pass "$sh completion: jailed-alpha's arguments complete files"
   offer "$sh" "run arguments" "jailed run alpha not" notes-file.txt &&

@@ -87,6 +87,8 @@ const char* kind_name(MountKind kind) {
     case MountKind::symlink: return "symlink";
     case MountKind::ro_data: return "ro_data";
     case MountKind::empty_ro: return "empty_ro";
+    case MountKind::unlisted_dir: return "unlisted_dir";
+    case MountKind::remount_ro: return "remount_ro";
   }
   return "?";
 }
@@ -282,8 +284,8 @@ TEST_CASE("probe_project lists existing protected paths and missing grants", "[s
   auto facts = probe_project(dir, agent);
   REQUIRE(facts.ok());
   REQUIRE(facts->dir == dir);
-  REQUIRE(facts->protected_paths ==
-          std::vector<std::string>{dir + "/.jailed", dir + "/.git", dir + "/.claude/settings.json"});
+  REQUIRE(facts->protected_paths == std::vector<std::string>{dir + "/.jailed", dir + "/.git", dir + "/.git/hooks",
+                                                             dir + "/.git/config", dir + "/.claude/settings.json"});
   REQUIRE(facts->missing_grants == std::vector<std::string>{tmp.path + "/missing"});
 }
 
@@ -311,6 +313,52 @@ TEST_CASE("policy: a missing .git becomes an empty read-only directory over the 
   REQUIRE(placeholder > project_bind);
   // Only what a writable bind shows needs a placeholder: /elsewhere is not in the jail.
   REQUIRE(std::count(mounts.begin(), mounts.end(), "empty_ro  /elsewhere/.git") == 0);
+}
+
+TEST_CASE("probe_project refuses a symlinked .git/hooks inside a real .git", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir + "/.git").ok());
+  REQUIRE(util::make_dirs(dir + "/hooks-dir").ok());
+  REQUIRE(::symlink("../hooks-dir", (dir + "/.git/hooks").c_str()) == 0);
+  auto facts = probe_project(dir, config::AgentConfig{});
+  REQUIRE_FALSE(facts.ok());
+  REQUIRE(facts.failure().code == ExitCode::not_allowed);
+  REQUIRE(facts.error().find(dir + "/.git/hooks is a symlink") != std::string::npos);
+}
+
+TEST_CASE("probe_project protects a core.hooksPath inside the work tree", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir + "/.git").ok());
+  REQUIRE(util::make_dirs(dir + "/.husky/_").ok());
+  REQUIRE(util::write_file_atomic(dir + "/.git/config",
+                                  "[core]\n\trepositoryformatversion = 0\n\thooksPath = .husky/_\n[remote \"o\"]\n\turl = x\n")
+              .ok());
+  auto facts = probe_project(dir, config::AgentConfig{});
+  REQUIRE(facts.ok());
+  REQUIRE(facts->extra_protected.size() == 1);
+  REQUIRE(facts->extra_protected[0].first == dir + "/.husky/_");
+
+  auto policy = make_policy(crush_agent(), resolution(), host(), ProjectFacts{dir, {}, {}, {}, facts->extra_protected}, {});
+  REQUIRE(mount_at(policy, dir + "/.husky/_").kind == MountKind::ro_bind);
+  REQUIRE(mount_at(policy, dir + "/.husky/_").reason == "protected: core.hooksPath: host git runs the hooks in it");
+  // The parent is pinned, so the hooks cannot be swapped by renaming .husky.
+  REQUIRE(mount_at(policy, dir + "/.husky").kind == MountKind::bind);
+
+  REQUIRE(util::remove_tree(dir + "/.husky/_").ok());
+  REQUIRE(::symlink("/tmp", (dir + "/.husky/_").c_str()) == 0);
+  auto linked = probe_project(dir, config::AgentConfig{});
+  REQUIRE_FALSE(linked.ok());
+  REQUIRE(linked.error().find("core.hooksPath") != std::string::npos);
+}
+
+TEST_CASE("policy: paths beneath a protected directory get no second bind", "[sandbox]") {
+  auto facts = project();
+  facts.protected_paths = {"/home/u/src/app/.git", "/home/u/src/app/.git/hooks", "/home/u/src/app/.git/config"};
+  auto mounts = render(make_policy(crush_agent(), resolution(), host(), facts, {}).mounts);
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "ro_bind /home/u/src/app/.git /home/u/src/app/.git") == 1);
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "ro_bind /home/u/src/app/.git/hooks /home/u/src/app/.git/hooks") == 0);
 }
 
 TEST_CASE("probe_project protects a worktree's .git pointer file", "[sandbox]") {

@@ -1,0 +1,157 @@
+// jailed cache list [--json] | gc [--older-than DURATION] | clear: the closure cache and its GC roots.
+#include <algorithm>
+#include <cstdio>
+#include <ctime>
+#include <iostream>
+
+#include "cache/cache_gc.hpp"
+#include "cache/closure_cache.hpp"
+#include "cache/gc_roots.hpp"
+#include "cli/commands.hpp"
+#include "cli/output.hpp"
+#include "config/jail_config.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/spellcheck.hpp"
+#include "util/strings.hpp"
+
+namespace po = boost::program_options;
+
+namespace jailed::cli {
+namespace {
+
+const std::vector<std::string> k_actions = {"list", "gc", "clear"};
+
+cache::ClosureCache open_cache() {
+  return cache::ClosureCache(cache::ClosureCache::default_db_path(), cache::ClosureCache::default_roots_dir(),
+                             [](const std::string& message) { warn(message); });
+}
+
+// Reads "30d", "12h", "45m", "90s" or "2w" as seconds.
+int64_t parse_duration(const std::string& text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  const std::string units = "smhdw";
+  const int64_t seconds[] = {1, 60, 3600, 86400, 604800};
+  if (digits == 0 || digits > 9 || digits + 1 != text.size() || units.find(text.back()) == std::string::npos) {
+    throw Error("jailed cache gc: --older-than takes a number and a unit (s, m, h, d, w), e.g. 30d or 12h; not " +
+                    util::printable(text),
+                ExitCode::usage);
+  }
+  return std::stoll(text.substr(0, digits)) * seconds[units.find(text.back())];
+}
+
+std::string date_of(int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&time));
+  return buf;
+}
+
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_string(items[i]);
+  return out + "]";
+}
+
+void list(cache::ClosureCache& store, bool json) {
+  auto entries = store.entries();
+  auto uses = store.uses();
+  auto users_of = [&](const std::string& key) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& use : uses) {
+      if (use.key == key) out.emplace_back(use.file, use.agent);
+    }
+    return out;
+  };
+  if (json) {
+    std::cout << "{\"db\":" << json_string(cache::ClosureCache::default_db_path())
+              << ",\"roots_dir\":" << json_string(store.roots_dir()) << ",\"entries\":[";
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const auto& entry = entries[i];
+      std::string roots = store.roots_path(entry.roots);
+      std::cout << (i ? "," : "") << "{\"key\":" << json_string(entry.key) << ",\"specs\":" << json_list(entry.specs)
+                << ",\"outputs\":" << json_list(entry.all_outputs()) << ",\"closure_paths\":" << entry.closure.size()
+                << ",\"created\":" << entry.created << ",\"last_used\":" << entry.last_used
+                << ",\"roots\":" << json_string(roots)
+                << ",\"roots_ok\":" << (cache::roots_pin(roots, entry.all_outputs()) ? "true" : "false") << ",\"used_by\":[";
+      auto users = users_of(entry.key);
+      for (size_t j = 0; j < users.size(); ++j) {
+        std::cout << (j ? "," : "") << "{\"file\":" << json_string(users[j].first)
+                  << ",\"agent\":" << json_string(users[j].second) << "}";
+      }
+      std::cout << "]}";
+    }
+    std::cout << "]}\n";
+    return;
+  }
+  if (entries.empty()) {
+    info("the closure cache is empty (" + display_path(cache::ClosureCache::default_db_path()) + ")");
+    return;
+  }
+  std::printf("%-12s %6s  %-16s  %-7s %s\n", "KEY", "PATHS", "LAST USED", "ROOTS", "SPECS");
+  for (const auto& entry : entries) {
+    bool pinned = cache::roots_pin(store.roots_path(entry.roots), entry.all_outputs());
+    std::printf("%-12s %6zu  %-16s  %-7s %s\n", entry.key.substr(0, 12).c_str(), entry.closure.size(),
+                date_of(entry.last_used).c_str(), pinned ? "ok" : "missing", util::join(entry.specs, " ").c_str());
+    for (const auto& [file, agent] : users_of(entry.key)) {
+      std::printf("%-12s %6s  used by %s (agent %s)\n", "", "", display_path(file).c_str(), agent.c_str());
+    }
+  }
+  std::fflush(stdout);
+}
+
+// A use is stale once its .jailed is gone or no longer names the agent. A file that cannot be
+// read or parsed right now keeps its entries: being mid-edit must not cost a rebuild.
+bool still_used(const cache::Use& use) {
+  if (!util::exists_nofollow(use.file)) return false;
+  auto content = util::read_file(use.file, 1024 * 1024);
+  if (!content) return true;
+  auto names = config::agent_names(use.file, *content);
+  if (!names) return true;
+  return std::find(names->begin(), names->end(), use.agent) != names->end();
+}
+
+std::string count(size_t n, const char* one, const char* many) { return std::to_string(n) + " " + (n == 1 ? one : many); }
+
+}  // namespace
+
+int cmd_cache(const Args& args) {
+  po::options_description options("options");
+  options.add_options()("json", "list: print JSON")("older-than", po::value<std::string>(),
+                                                    "gc: drop entries not used within DURATION (30d, 12h, ...)");
+  std::string action = args.empty() ? "" : args[0];
+  bool known = std::find(k_actions.begin(), k_actions.end(), action) != k_actions.end();
+  po::variables_map values;
+  if (parse_options(command_named("cache"), known ? Args(args.begin() + 1, args.end()) : args, options, {}, values)) return 0;
+  if (!known) {
+    throw Error("jailed cache: " + (action.empty() ? std::string("which action?") : "unknown action " + util::printable(action) +
+                                                                                      util::did_you_mean(action, k_actions)) +
+                    " (list, gc or clear)",
+                ExitCode::usage);
+  }
+  if ((values.count("json") && action != "list") || (values.count("older-than") && action != "gc")) {
+    throw Error("jailed cache " + action + ": that option belongs to another action (see 'jailed cache --help')",
+                ExitCode::usage);
+  }
+
+  auto store = open_cache();
+  if (action == "list") {
+    list(store, values.count("json") > 0);
+    return 0;
+  }
+  cache::GcReport report;
+  if (action == "clear") {
+    report = cache::clear_cache(store);
+  } else {
+    cache::GcPolicy policy;
+    if (values.count("older-than")) policy.unused_for = parse_duration(values["older-than"].as<std::string>());
+    policy.still_used = still_used;
+    report = cache::collect_garbage(store, policy);
+  }
+  info("removed " + count(report.entries, "cache entry", "cache entries") + " and " + count(report.stale_roots, "stale roots directory", "stale roots directories") +
+       "; 'nix-store --gc' can now free their store paths");
+  return 0;
+}
+
+}  // namespace jailed::cli

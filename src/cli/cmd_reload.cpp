@@ -1,0 +1,37 @@
+// jailed reload [AGENT]: resolves the nearest .jailed's Nix agents afresh, replacing cached results.
+#include "cli/commands.hpp"
+#include "cli/context.hpp"
+#include "cli/output.hpp"
+#include "cli/resolve_agent.hpp"
+#include "config/find.hpp"
+#include "util/error.hpp"
+#include "util/spellcheck.hpp"
+#include "util/strings.hpp"
+
+namespace po = boost::program_options;
+
+namespace jailed::cli {
+
+int cmd_reload(const Args& args) {
+  po::options_description options("options");
+  options.add_options()("agent", po::value<std::string>()->default_value(""), "the agent to resolve (default: all)");
+  po::positional_options_description positional;
+  positional.add("agent", 1);
+  po::variables_map values;
+  if (parse_options(command_named("reload"), args, options, positional, values)) return 0;
+
+  std::string path = config::locate_jailed_file("").take();
+  auto file = read_allowed(path);
+  auto config = config::load_config(path, file.content, user_context()).take();
+  std::string only = values["agent"].as<std::string>();
+  if (!only.empty() && !config.find_agent(only)) {
+    std::vector<std::string> names;
+    for (const auto& agent : config.agents) names.push_back(agent.name);
+    throw Error("no agent " + util::printable(only) + " in " + display_path(path) + util::did_you_mean(only, names) +
+                    " (agents: " + (names.empty() ? "none" : util::join(names, ", ")) + ")",
+                ExitCode::usage);
+  }
+  return resolve_agents_now(config, file.real_path, ResolveMode::reload, only);
+}
+
+}  // namespace jailed::cli

@@ -1,0 +1,78 @@
+// Backend choice, cache and progress wired together for the commands.
+#include "cli/resolve_agent.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+
+#include "cache/closure_cache.hpp"
+#include "cli/output.hpp"
+#include "cli/progress.hpp"
+#include "resolve/host_backend.hpp"
+#include "resolve/nix_backend.hpp"
+#include "util/error.hpp"
+#include "util/process.hpp"
+
+namespace jailed::cli {
+namespace {
+
+std::string host_path() {
+  const char* path = std::getenv("PATH");
+  return path ? path : "/usr/local/bin:/usr/bin:/bin";
+}
+
+}  // namespace
+
+resolve::BackendKind backend_of(const config::AgentConfig& agent, const std::string& file) {
+  bool nix_installed = util::find_program("nix", host_path()).has_value();
+  return resolve::choose_backend(agent, nix_installed, file).take();
+}
+
+Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode) {
+  if (backend_of(agent, real_file) == resolve::BackendKind::host) {
+    resolve::HostBackend backend(host_path());
+    return {backend.resolve(agent).take(), false};
+  }
+  std::string nix = *util::find_program("nix", host_path());
+  cache::ClosureCache cache(cache::ClosureCache::default_db_path(), cache::ClosureCache::default_roots_dir(),
+                            [](const std::string& message) { warn(message); });
+  util::SystemRunner runner;
+  TerminalProgress progress;
+  resolve::NixOptions options{real_file, mode == ResolveMode::reload, mode == ResolveMode::launch};
+  resolve::NixBackend backend(runner, nix, cache, progress, options);
+  auto resolution = backend.resolve(agent).take();
+  return {std::move(resolution), backend.was_cached()};
+}
+
+int resolve_agents_now(const config::JailConfig& config, const std::string& real_file, ResolveMode mode,
+                       const std::string& only) {
+  int status = 0;
+  bool tty = ::isatty(2) == 1;  // TerminalProgress draws only then
+  for (const auto& agent : config.agents) {
+    if (!only.empty() && agent.name != only) continue;
+    auto kind = resolve::choose_backend(agent, util::find_program("nix", host_path()).has_value(), real_file);
+    if (!kind && mode == ResolveMode::allow) {
+      // Nix may be installed later; the agent fails with this message when launched until then.
+      warn(kind.error());
+      continue;
+    }
+    try {
+      if (std::move(kind).take() != resolve::BackendKind::nix) {
+        if (mode == ResolveMode::reload) info("agent " + agent.name + " uses the host backend: nothing to resolve");
+        continue;
+      }
+      auto resolved = resolve_agent(agent, real_file, mode);
+      // A fresh resolution on a terminal has already said "done (N store paths)".
+      if (resolved.cached || !tty) {
+        info("agent " + agent.name + ": " + std::to_string(resolved.resolution.closure.size()) + " store paths" +
+             (resolved.cached ? " (cached)" : ""));
+      }
+    } catch (const Error& failure) {
+      error(failure.what());
+      status = 1;
+    }
+  }
+  return status;
+}
+
+}  // namespace jailed::cli

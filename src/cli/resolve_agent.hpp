@@ -1,0 +1,39 @@
+// Resolving an agent with its backend and the closure cache: what run, explain, allow and reload share.
+#pragma once
+
+#include <string>
+
+#include "config/jail_config.hpp"
+#include "resolve/choose.hpp"
+#include "resolve/resolver.hpp"
+
+namespace jailed::cli {
+
+// How a command wants an agent resolved.
+enum class ResolveMode {
+  launch,  // run/explain: the cache; when Nix fails, the agent's last good result (with a warning)
+  allow,   // allow: the cache, else Nix in the foreground; a failure is an error
+  reload,  // reload: Nix always, replacing the cached result
+};
+
+// A resolution and whether the cache (or the last good result) supplied it.
+struct Resolved {
+  resolve::Resolution resolution;
+  bool cached = false;
+};
+
+// Returns the backend of `agent` of the .jailed `file`, given whether `nix` is on PATH;
+// throws the needs-Nix error.
+resolve::BackendKind backend_of(const config::AgentConfig& agent, const std::string& file);
+
+// Resolves `agent` of the allowed .jailed whose realpath is `real_file`; throws on failure
+// (Nix's own error included).
+Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode);
+
+// Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
+// one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each
+// failure is printed).
+int resolve_agents_now(const config::JailConfig& config, const std::string& real_file, ResolveMode mode,
+                       const std::string& only = "");
+
+}  // namespace jailed::cli

@@ -1,0 +1,70 @@
+// Landlock access rights and the rule classes of jailed's rules text, shared by jailed and its
+// in-jail helper (so this header needs nothing but <cstdint>).
+#pragma once
+
+#include <cstdint>
+
+namespace jailed::sandbox::landlock {
+
+// The kernel's ABI numbers, defined here because Debian 12's <linux/landlock.h> stops at ABI 2
+// and the kernel we run on may be newer than the headers we build with.
+constexpr long k_sys_create_ruleset = 444;
+constexpr long k_sys_add_rule = 445;
+constexpr long k_sys_restrict_self = 446;
+constexpr unsigned k_create_ruleset_version = 1U << 0;
+constexpr int k_rule_path_beneath = 1;
+
+constexpr uint64_t k_execute = 1ULL << 0;
+constexpr uint64_t k_write_file = 1ULL << 1;
+constexpr uint64_t k_read_file = 1ULL << 2;
+constexpr uint64_t k_read_dir = 1ULL << 3;
+constexpr uint64_t k_remove_dir = 1ULL << 4;
+constexpr uint64_t k_remove_file = 1ULL << 5;
+constexpr uint64_t k_make_char = 1ULL << 6;
+constexpr uint64_t k_make_dir = 1ULL << 7;
+constexpr uint64_t k_make_reg = 1ULL << 8;
+constexpr uint64_t k_make_sock = 1ULL << 9;
+constexpr uint64_t k_make_fifo = 1ULL << 10;
+constexpr uint64_t k_make_block = 1ULL << 11;
+constexpr uint64_t k_make_sym = 1ULL << 12;
+constexpr uint64_t k_refer = 1ULL << 13;     // ABI 2
+constexpr uint64_t k_truncate = 1ULL << 14;  // ABI 3
+
+// The only rights a rule on a non-directory may carry (the kernel rejects others with EINVAL).
+constexpr uint64_t k_file_access = k_execute | k_write_file | k_read_file | k_truncate;
+
+// Returns the rights jailed handles (denies unless a rule grants them) under kernel ABI `abi`.
+// Only file-system rights up to ABI 3: IOCTL_DEV (ABI 5) would also police the terminal ioctls
+// TUIs need, which the seccomp filter already narrows (TIOCSTI, TIOCLINUX), and the network
+// rights (ABI 4) and scopes (ABI 6) are the namespaces' job. Store confinement needs neither.
+constexpr uint64_t handled_access(int abi) {
+  if (abi < 1) return 0;
+  uint64_t rights = (k_make_sym << 1) - 1;  // ABI 1: EXECUTE .. MAKE_SYM
+  // Without REFER (ABI 1) the kernel refuses every cross-directory rename or link (EXDEV);
+  // handling it from ABI 2 on lets the writable rules below grant it back.
+  if (abi >= 2) rights |= k_refer;
+  // Before ABI 3 truncate() and O_TRUNC are not checked at all.
+  if (abi >= 3) rights |= k_truncate;
+  return rights;
+}
+
+// Returns the rights of a rule class in the rules text, limited to what `abi` handles; 0 for
+// an unknown class:
+//   r  read files and list directories (generated /etc files, read-only data)
+//   x  r plus execute (the closure, read-only binds)
+//   d  read and write existing files, no creating or removing (/dev and /proc: /dev/null,
+//      the terminal and ptys must keep working, but nothing new may appear there)
+//   w  everything handled (the project, config paths, /tmp, home)
+constexpr uint64_t class_access(char rule_class, int abi) {
+  uint64_t rights = 0;
+  switch (rule_class) {
+    case 'r': rights = k_read_file | k_read_dir; break;
+    case 'x': rights = k_read_file | k_read_dir | k_execute; break;
+    case 'd': rights = k_read_file | k_read_dir | k_write_file | k_truncate; break;
+    case 'w': rights = ~0ULL; break;
+    default: return 0;
+  }
+  return rights & handled_access(abi);
+}
+
+}  // namespace jailed::sandbox::landlock

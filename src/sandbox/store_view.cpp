@@ -1,0 +1,109 @@
+// Chooses how a Nix jail shows the store. One bind per closure path is the obvious way, but bwrap
+// re-reads /proc/self/mountinfo after every bind, so N binds cost O(N^2): 60-200 ms at 300 paths.
+// With Landlock the store is bound once and a ruleset confines reading to the closure instead.
+#include "sandbox/store_view.hpp"
+
+#include "sandbox/landlock.hpp"
+#include "util/files.hpp"
+
+namespace jailed::sandbox {
+namespace {
+
+// Returns why Landlock cannot confine this jail, or "" if it can.
+std::string landlock_unusable(const HostFacts& host) {
+  auto off = host.env.find("JAILED_NO_LANDLOCK");
+  if (off != host.env.end() && !off->second.empty() && off->second != "0") {
+    return "Landlock is turned off (JAILED_NO_LANDLOCK=" + off->second + ")";
+  }
+  if (host.landlock_abi < 1) return "Landlock is not available";
+  if (host.landlock_helper.empty()) return "the Landlock helper (libexec/jailed/jailed-landlock) is not installed";
+  return "";
+}
+
+std::string paths_word(size_t n) { return std::to_string(n) + (n == 1 ? " path" : " paths"); }
+
+}  // namespace
+
+std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const HostFacts& host, Policy& policy) {
+  std::vector<Mount> mounts;
+  if (resolution.backend != "nix") return mounts;
+  const auto& closure = resolution.closure;
+  std::string count = std::to_string(closure.size());
+  if (resolution.full_store) {
+    policy.store_view = StoreView::full;
+    mounts.push_back({MountKind::ro_bind, k_store_dir, k_store_dir, "store = full: all of /nix/store, unconfined"});
+  } else if (std::string why_not = landlock_unusable(host); why_not.empty()) {
+    policy.store_view = StoreView::landlock;
+    policy.store_paths = closure;
+    policy.landlock_abi = host.landlock_abi;
+    policy.store_helper = k_landlock_helper_target;
+    mounts.push_back({MountKind::ro_bind, k_store_dir, k_store_dir,
+                      "the store, read-only; Landlock lets the agent read only the " + count + " closure paths"});
+    // Read-only: it is the host's binary that confines every later jail, so no agent may change it.
+    mounts.push_back({MountKind::ro_bind, host.landlock_helper, k_landlock_helper_target,
+                      "applies the Landlock ruleset, then runs the agent"});
+  } else {
+    policy.store_view = StoreView::per_path;
+    policy.store_paths = closure;
+    policy.notes.push_back(why_not + "; binding each of the " + count + " store paths (slower start)");
+    // The store directory itself holds only mount points; mode 0111 keeps even those unlisted.
+    // The binds come last (late_store_mounts).
+    mounts.push_back({MountKind::unlisted_dir, "", k_store_dir, "the store directory: unlisted"});
+  }
+  // The host's env would not even run in a Nix jail (no /lib); scripts starting
+  // #!/usr/bin/env get the closure's.
+  if (!host.store_env.empty()) {
+    mounts.push_back({MountKind::ro_bind, host.store_env, "/usr/bin/env", "env from the closure, for #!/usr/bin/env"});
+  }
+  return mounts;
+}
+
+std::vector<Mount> late_store_mounts(const Policy& policy) {
+  if (policy.store_view != StoreView::per_path) return {};
+  std::vector<Mount> mounts;
+  for (const auto& path : policy.store_paths) mounts.push_back({MountKind::ro_bind, path, path, "closure"});
+  // The agent owns the tmpfs: without this it could chmod the store directory listable again.
+  mounts.push_back({MountKind::remount_ro, "", k_store_dir, "sealed: the store directory stays unlisted"});
+  return mounts;
+}
+
+const char* store_view_name(StoreView view) {
+  switch (view) {
+    case StoreView::none: return "none";
+    case StoreView::landlock: return "landlock";
+    case StoreView::per_path: return "per_path";
+    case StoreView::full: return "full";
+  }
+  return "none";
+}
+
+std::string describe_store(const Policy& policy) {
+  switch (policy.store_view) {
+    case StoreView::none: return "";
+    case StoreView::landlock:
+      return paths_word(policy.store_paths.size()) + ", confined by Landlock ABI " +
+             std::to_string(policy.landlock_abi);
+    case StoreView::per_path: return paths_word(policy.store_paths.size()) + ", bound one by one";
+    case StoreView::full: return "all of /nix/store";
+  }
+  return "";
+}
+
+void probe_store(const resolve::Resolution& resolution, HostFacts& host) {
+  host.store_env.clear();
+  if (resolution.backend != "nix") return;
+  // coreutils' env if the closure has it, else any bin/env (busybox, toybox).
+  std::string fallback;
+  for (const auto& path : resolution.closure) {
+    std::string env = path + "/bin/env";
+    if (!util::stat_path(env)) continue;
+    if (path.find("-coreutils-") != std::string::npos) {
+      host.store_env = env;
+      return;
+    }
+    if (fallback.empty()) fallback = env;
+  }
+  host.store_env = fallback;
+}
+
+}  // namespace jailed::sandbox

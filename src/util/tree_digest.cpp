@@ -1,0 +1,155 @@
+#include "util/tree_digest.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+// The direct SHA-256 functions: see hash.cpp for why not EVP.
+#define OPENSSL_SUPPRESS_DEPRECATED
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "util/files.hpp"
+#include "util/hash.hpp"
+#include "util/strings.hpp"
+
+namespace jailed::util {
+namespace {
+
+// Appends one field as TAG LENGTH ':' VALUE '\n': the length makes fields unambiguous
+// whatever bytes they hold (a file name containing a newline cannot forge the next field).
+void field(std::string& out, const char* tag, const std::string& value) {
+  out += tag;
+  out += ' ';
+  out += std::to_string(value.size());
+  out += ':';
+  out += value;
+  out += '\n';
+}
+
+// Streams a file through the hash: trees may hold files too big to read at once.
+class StreamHash {
+ public:
+  explicit StreamHash(Digest kind) : m_kind(kind) {
+    if (m_kind == Digest::xxh128) {
+      m_xxh = XXH3_createState();
+      XXH3_128bits_reset(m_xxh);
+    } else {
+      SHA256_Init(&m_sha);
+    }
+  }
+  ~StreamHash() {
+    if (m_xxh) XXH3_freeState(m_xxh);
+  }
+  StreamHash(const StreamHash&) = delete;
+  StreamHash& operator=(const StreamHash&) = delete;
+
+  void update(const char* data, size_t size) {
+    if (m_kind == Digest::xxh128) {
+      XXH3_128bits_update(m_xxh, data, size);
+    } else {
+      SHA256_Update(&m_sha, data, size);
+    }
+  }
+
+  std::string hex() {
+    if (m_kind == Digest::xxh128) {
+      XXH128_hash_t hash = XXH3_128bits_digest(m_xxh);
+      char buf[33];
+      std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
+                    static_cast<unsigned long long>(hash.low64));
+      return buf;
+    }
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256_Final(digest, &m_sha);
+    return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+  }
+
+ private:
+  Digest m_kind;
+  XXH3_state_t* m_xxh = nullptr;
+  SHA256_CTX m_sha{};
+};
+
+Result<std::string> file_digest(const std::string& path, Digest kind) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
+  StreamHash hash(kind);
+  char buf[65536];
+  while (true) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string why = std::strerror(errno);
+      ::close(fd);
+      return fail("cannot read " + path + ": " + why);
+    }
+    if (n == 0) break;
+    hash.update(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return hash.hex();
+}
+
+// Lists `root` + "/" + `rel` recursively into `out` as relative paths (skipping .git).
+Status walk(const std::string& root, const std::string& rel, std::vector<std::string>& out) {
+  std::string dir_path = rel.empty() ? root : root + "/" + rel;
+  DIR* dir = ::opendir(dir_path.c_str());
+  if (!dir) return fail("cannot list " + dir_path + ": " + std::strerror(errno));
+  std::vector<std::string> names;
+  while (dirent* entry = ::readdir(dir)) {
+    std::string name = entry->d_name;
+    // .git is git's business (and huge); Nix reads a path: flake's files, not its history.
+    if (name == "." || name == ".." || name == ".git") continue;
+    names.push_back(std::move(name));
+  }
+  ::closedir(dir);
+  for (const auto& name : names) {
+    std::string child = rel.empty() ? name : rel + "/" + name;
+    out.push_back(child);
+    auto st = lstat_path(root + "/" + child);
+    if (st && S_ISDIR(st->st_mode)) {
+      if (auto walked = walk(root, child, out); !walked) return walked;
+    }
+  }
+  return success();
+}
+
+}  // namespace
+
+Result<std::string> tree_digest(const std::string& dir, Digest kind) {
+  auto top = stat_path(dir);
+  if (!top || !S_ISDIR(top->st_mode)) return std::string("missing");
+  std::vector<std::string> paths;
+  if (auto walked = walk(dir, "", paths); !walked) return walked.failure();
+  std::sort(paths.begin(), paths.end());
+  std::string material;
+  for (const auto& rel : paths) {
+    std::string full = dir + "/" + rel;
+    auto st = lstat_path(full);
+    if (!st) return fail("cannot read " + full + " (did it just disappear?)");
+    if (S_ISREG(st->st_mode)) {
+      auto digest = file_digest(full, kind);
+      if (!digest) return digest.failure();
+      field(material, (st->st_mode & S_IXUSR) ? "exec" : "file", rel);
+      field(material, "content", *digest);
+    } else if (S_ISLNK(st->st_mode)) {
+      std::string target(4096, '\0');
+      ssize_t n = ::readlink(full.c_str(), target.data(), target.size());
+      if (n < 0) return fail("cannot read the symlink " + full + ": " + std::strerror(errno));
+      target.resize(static_cast<size_t>(n));
+      field(material, "link", rel);
+      field(material, "target", target);
+    } else if (S_ISDIR(st->st_mode)) {
+      field(material, "dir", rel);
+    }
+  }
+  return kind == Digest::xxh128 ? xxh128_hex(material) : sha256_hex(material);
+}
+
+}  // namespace jailed::util

@@ -1,0 +1,299 @@
+// End-to-end test of the store views: store paths built by the real Nix (offline, busybox as the
+// builder), a real bwrap jail, and what the agent can and cannot read in it with Landlock, with
+// per-path binds, and with store = full; then closures of 300 and 2,000 paths.
+#include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <iterator>
+#include <map>
+
+#include "sandbox/launcher.hpp"
+#include "sandbox/policy.hpp"
+#include "util/files.hpp"
+#include "util/process.hpp"
+#include "util/strings.hpp"
+
+using namespace jailed;
+using namespace jailed::sandbox;
+
+namespace {
+
+// busybox dispatches on argv[0], so every program is a symlink to it; the agent's bin/hello
+// starts with #!/usr/bin/env to show that /usr/bin/env comes from the closure. Big closures come
+// from one derivation with N outputs (2,000 separate builds take a minute, this ~20 s) and keep
+// their references in a file (one argument may not exceed 128 KiB).
+const char* k_flake = R"(
+{
+  outputs = { self }: let
+    bb = "${./bb}/busybox";
+    mk = name: script: derivation { inherit name; system = "x86_64-linux"; builder = bb; args = ["sh" "-c" script]; };
+    dep = mk "jailed-test-dep" "mkdir -p $out; echo dep-data > $out/data; echo ${bb} > $out/refs";
+    lib = mk "jailed-test-lib" "mkdir -p $out; echo lib-data > $out/data; echo ${dep} > $out/refs";
+    agent = name: refs: derivation {
+      inherit name refs; system = "x86_64-linux"; builder = bb; passAsFile = ["refs"];
+      args = ["sh" "-c" ("mkdir -p $out/bin; cp $refsPath $out/refs; " +
+        "for a in sh cat ls echo env; do ln -s ${bb} $out/bin/$a; done; " +
+        "printf '#!/usr/bin/env sh\necho env-script-ran\n' > $out/bin/hello; chmod +x $out/bin/hello")];
+    };
+    leaves = n: let
+      names = builtins.genList (i: "l${toString i}") n;
+      drv = derivation {
+        name = "jailed-test-leaves-${toString n}"; system = "x86_64-linux"; builder = bb; outputs = names;
+        args = ["sh" "-c" "for o in $outputs; do eval \"p=\\$$o\"; mkdir -p $p; echo leaf-$o > $p/data; done"];
+      };
+    in map (o: drv.${o}) names;
+    big = n: agent "jailed-test-big-${toString n}" (builtins.concatStringsSep " " (leaves n));
+  in {
+    agent = agent "jailed-test-agent" "${lib}";
+    other = mk "jailed-test-other" "mkdir -p $out; echo other-secret > $out/data";
+    big = big 300;
+    huge = big 2000;
+  };
+}
+)";
+
+// A temporary directory removed at the end of the test run.
+struct TempDir {
+  std::string path;
+  TempDir() {
+    char name[] = "/tmp/jailed-store-XXXXXX";
+    REQUIRE(::mkdtemp(name) != nullptr);
+    path = util::real_path(name).value();
+  }
+  ~TempDir() { util::remove_tree(path); }
+};
+
+// The flake, written once; built outputs are pinned by out-links inside it while the test runs.
+struct Fixture {
+  TempDir dir;
+  std::map<std::string, std::string> built;  // output name -> store path
+  std::string skip;                          // why the real-Nix tests cannot run here
+
+  Fixture() {
+    for (const char* tool : {"nix", "nix-store", "bwrap"}) {
+      if (!util::find_in_path(tool)) skip = std::string(tool) + " is not installed (make deps)";
+    }
+    const char* busybox = ::access("/bin/busybox", X_OK) == 0 ? "/bin/busybox" : "/usr/bin/busybox";
+    if (skip.empty() && ::access(busybox, X_OK) != 0) skip = "busybox-static is not installed (make deps)";
+    if (!skip.empty()) return;
+    REQUIRE(util::make_dirs(dir.path + "/flake/bb").ok());
+    REQUIRE(util::write_file_atomic(dir.path + "/flake/flake.nix", k_flake).ok());
+    auto bb = util::read_file(busybox);
+    REQUIRE((bb.ok() && util::write_file_atomic(dir.path + "/flake/bb/busybox", *bb, 0755).ok()));
+  }
+
+  // Returns the store path of flake output `name`, building it (offline) the first time.
+  std::string build(const std::string& name) {
+    if (auto it = built.find(name); it != built.end()) return it->second;
+    auto done = util::SystemRunner().run({"nix", "--extra-experimental-features", "nix-command flakes", "--option",
+                                          "substituters", "", "build", "--json", "--out-link",
+                                          dir.path + "/root-" + name, "path:" + dir.path + "/flake#" + name});
+    REQUIRE(done.ok());
+    INFO("nix build " << name << ":\n" << done->err);
+    REQUIRE(done->status == 0);
+    size_t at = done->out.find("\"out\":\"");
+    REQUIRE(at != std::string::npos);
+    at += 7;
+    return built[name] = done->out.substr(at, done->out.find('"', at) - at);
+  }
+
+  // Returns the sorted runtime closure of `path`, as the Nix backend reports it.
+  static std::vector<std::string> closure(const std::string& path) {
+    auto done = util::SystemRunner().run({"nix-store", "-qR", path});
+    REQUIRE((done.ok() && done->status == 0));
+    std::vector<std::string> paths;
+    for (auto line : util::split(done->out, '\n')) {
+      if (!line.empty()) paths.emplace_back(line);
+    }
+    std::sort(paths.begin(), paths.end());
+    return paths;
+  }
+};
+
+Fixture& fixture() {
+  static Fixture f;
+  return f;
+}
+
+enum class View { landlock, per_path, full };
+
+// Runs `script` with the agent's sh in a jail over the closure of `top`; returns what it printed.
+std::string run_jail(const std::string& top, View view, const std::string& script,
+                     const std::vector<std::string>& setenv = {}) {
+  auto bwrap = find_bwrap();
+  REQUIRE(bwrap.ok());
+  TempDir tmp;
+  REQUIRE((util::make_dirs(tmp.path + "/home").ok() && util::make_dirs(tmp.path + "/proj").ok()));
+
+  config::AgentConfig agent;
+  agent.name = "bot";
+  for (const auto& assignment : setenv) agent.setenv.push_back({assignment, {}});
+  resolve::Resolution resolution;
+  resolution.backend = "nix";
+  resolution.program = top + "/bin/sh";
+  resolution.shell = top + "/bin/sh";
+  resolution.path_dirs = {top + "/bin"};
+  resolution.closure = Fixture::closure(top);
+  resolution.full_store = view == View::full;
+  HostFacts host = probe_host();
+  host.home = tmp.path + "/home";
+  host.cwd = tmp.path + "/proj";
+  if (view == View::per_path) host.env["JAILED_NO_LANDLOCK"] = "1";
+  probe_store(resolution, host);
+  ProjectFacts project;
+  project.dir = host.cwd;
+  auto policy = make_policy(agent, resolution, host, project, {"-c", script});
+  REQUIRE(policy.store_view == (view == View::landlock   ? StoreView::landlock
+                                : view == View::per_path ? StoreView::per_path
+                                                         : StoreView::full));
+
+  int out[2];
+  REQUIRE(::pipe(out) == 0);
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    ::close(out[0]);
+    ::close(out[1]);
+    ::dup2(::open("/dev/null", O_RDONLY), 0);
+    auto failed = launch(policy, *bwrap);
+    std::fprintf(stderr, "launch failed: %s\n", failed.error().c_str());
+    ::_exit(100);
+  }
+  ::close(out[1]);
+  std::string output;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::read(out[0], buf, sizeof buf)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    REQUIRE(n > 0);
+    output.append(buf, static_cast<size_t>(n));
+  }
+  ::close(out[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  REQUIRE(WIFEXITED(status));
+  INFO("jail output:\n" << output);
+  REQUIRE(WEXITSTATUS(status) == 0);
+  return output;
+}
+
+bool has(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() && text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Returns the closure paths whose names end in `suffix`.
+std::vector<std::string> named(const std::vector<std::string>& closure, const std::string& suffix) {
+  std::vector<std::string> out;
+  std::copy_if(closure.begin(), closure.end(), std::back_inserter(out), [&](auto& p) { return ends_with(p, suffix); });
+  return out;
+}
+
+// Whether this machine can run the tests; says why not once per test case.
+bool ready(bool need_landlock) {
+  if (!fixture().skip.empty()) {
+    WARN("SKIP: " << fixture().skip);
+    return false;
+  }
+  if (auto userns = check_user_namespaces(find_bwrap().value()); !userns.ok()) {
+    WARN("SKIP: " << userns.error());
+    return false;
+  }
+  HostFacts host = probe_host();
+  if (need_landlock && (host.landlock_abi < 1 || host.landlock_helper.empty())) {
+    WARN("SKIP: Landlock views: " << (host.landlock_abi < 1 ? "this kernel has no Landlock" : "build jailed-landlock"));
+    return false;
+  }
+  return true;
+}
+
+// What the agent tries: each line names what worked, so the test sees every outcome at once.
+const char* k_probe = R"(
+cat "$LIB/data"; cat "$DEP/data"
+hello
+/bin/sh -c 'echo bin-sh-ran'
+chmod 755 /nix/store 2>/dev/null; ls /nix/store >/dev/null 2>&1 && echo STORE-LISTED
+cat "$OTHER/data" "/proc/self/root$OTHER/data" 2>/dev/null
+ln -s "$OTHER/data" link && cat link 2>/dev/null
+ls "$OTHER" >/dev/null 2>&1 && echo OTHER-LISTED
+echo x > /dev/null && echo devnull-ok
+echo made > written.txt && echo project-ok
+echo t > /tmp/t && echo tmp-ok
+echo done
+)";
+
+std::string probe(View view) {
+  auto& f = fixture();
+  std::string agent = f.build("agent");
+  std::string other = f.build("other");
+  auto closure = Fixture::closure(agent);
+  auto lib = named(closure, "-jailed-test-lib");
+  auto dep = named(closure, "-jailed-test-dep");  // two levels below the agent
+  REQUIRE((lib.size() == 1 && dep.size() == 1));
+  REQUIRE(std::find(closure.begin(), closure.end(), other) == closure.end());
+  return run_jail(agent, view, k_probe, {"LIB=" + lib[0], "DEP=" + dep[0], "OTHER=" + other});
+}
+
+void require_confined(const std::string& out) {
+  for (const char* part : {"lib-data", "dep-data", "env-script-ran", "bin-sh-ran", "devnull-ok", "project-ok",
+                           "tmp-ok", "done"}) {
+    REQUIRE(has(out, part));
+  }
+  REQUIRE_FALSE(has(out, "STORE-LISTED"));
+  REQUIRE_FALSE(has(out, "other-secret"));
+  REQUIRE_FALSE(has(out, "OTHER-LISTED"));
+}
+
+}  // namespace
+
+TEST_CASE("store: with Landlock only the closure is readable", "[store]") {
+  if (!ready(true)) return;
+  require_confined(probe(View::landlock));
+}
+
+TEST_CASE("store: with per-path binds only the closure is readable", "[store]") {
+  if (!ready(false)) return;
+  require_confined(probe(View::per_path));
+}
+
+TEST_CASE("store: store = full shows every store path", "[store]") {
+  if (!ready(false)) return;
+  auto out = probe(View::full);
+  REQUIRE(has(out, "lib-data"));
+  REQUIRE(has(out, "other-secret"));
+  REQUIRE(has(out, "STORE-LISTED"));
+}
+
+TEST_CASE("store: a 300-path closure launches in both views", "[store]") {
+  if (!ready(false)) return;
+  std::string big = fixture().build("big");
+  REQUIRE(Fixture::closure(big).size() >= 300);
+  auto leaf = named(Fixture::closure(big), "-jailed-test-leaves-300-l299");
+  REQUIRE(leaf.size() == 1);
+  std::string check = "cat " + leaf[0] + "/data && echo done";
+  REQUIRE(has(run_jail(big, View::per_path, check), "leaf-l299\ndone"));
+  if (probe_host().landlock_abi >= 1) REQUIRE(has(run_jail(big, View::landlock, check), "leaf-l299\ndone"));
+}
+
+TEST_CASE("store: a 2,000-path closure launches with per-path binds", "[store]") {
+  if (!ready(false)) return;
+  std::string huge = fixture().build("huge");
+  auto closure = Fixture::closure(huge);
+  REQUIRE(closure.size() >= 2000);
+  auto first = named(closure, "-jailed-test-leaves-2000-l0");
+  auto last = named(closure, "-jailed-test-leaves-2000-l1999");
+  REQUIRE((first.size() == 1 && last.size() == 1));
+  std::string check = "cat " + first[0] + "/data " + last[0] + "/data && echo done";
+  REQUIRE(has(run_jail(huge, View::per_path, check), "leaf-l0\nleaf-l1999\ndone"));
+  if (probe_host().landlock_abi >= 1) REQUIRE(has(run_jail(huge, View::landlock, check), "leaf-l0\nleaf-l1999\ndone"));
+}

@@ -1,0 +1,197 @@
+// Unit tests for sandbox/store_view: how make_policy shows the store of a Nix jail in each view.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "sandbox/bwrap_args.hpp"
+#include "sandbox/policy.hpp"
+#include "sandbox/store_view.hpp"
+#include "util/files.hpp"
+
+using namespace jailed;
+using namespace jailed::sandbox;
+
+namespace {
+
+const std::string k_agent = "/nix/store/aaa-agent-1.0";
+const std::string k_bash = "/nix/store/bbb-bash-5.2";
+const std::string k_coreutils = "/nix/store/ccc-coreutils-9.4";
+const std::string k_helper = "/opt/jailed/libexec/jailed/jailed-landlock";
+
+config::AgentConfig agent() {
+  config::AgentConfig a;
+  a.name = "bot";
+  a.timezone = false;
+  return a;
+}
+
+resolve::Resolution nix_resolution() {
+  resolve::Resolution r;
+  r.backend = "nix";
+  r.program = k_agent + "/bin/bot";
+  r.path_dirs = {k_agent + "/bin", k_coreutils + "/bin"};
+  r.shell = k_bash + "/bin/sh";
+  r.closure = {k_agent, k_bash, k_coreutils};
+  return r;
+}
+
+HostFacts host(int abi) {
+  HostFacts h;
+  h.home = "/home/u";
+  h.user = "u";
+  h.uid = 1000;
+  h.gid = 1000;
+  h.cwd = "/home/u/app";
+  h.landlock_abi = abi;
+  h.landlock_helper = k_helper;
+  h.store_env = k_coreutils + "/bin/env";
+  return h;
+}
+
+ProjectFacts project() {
+  ProjectFacts p;
+  p.dir = "/home/u/app";
+  return p;
+}
+
+// Renders the mounts as "kind source target" for exact comparison (ro_data without content).
+std::vector<std::string> render(const Policy& policy) {
+  std::vector<std::string> out;
+  for (const auto& m : policy.mounts) {
+    std::string kind = m.kind == MountKind::ro_bind        ? "ro_bind"
+                       : m.kind == MountKind::bind         ? "bind"
+                       : m.kind == MountKind::ro_data      ? "ro_data"
+                       : m.kind == MountKind::unlisted_dir ? "unlisted_dir"
+                       : m.kind == MountKind::remount_ro   ? "remount_ro"
+                                                           : "fresh";
+    out.push_back(kind + " " + (m.kind == MountKind::ro_data ? "" : m.source) + " " + m.target);
+  }
+  return out;
+}
+
+const std::vector<std::string> k_head = {"fresh  /proc", "fresh  /dev", "fresh  /tmp", "fresh  /home/u"};
+const std::vector<std::string> k_tail = {
+    "ro_bind " + k_coreutils + "/bin/env /usr/bin/env", "ro_bind " + k_bash + "/bin/sh /bin/sh",
+    "ro_data  /etc/passwd",  "ro_data  /etc/group", "bind /home/u/app /home/u/app"};
+
+std::vector<std::string> expected(std::vector<std::string> store, const std::vector<std::string>& after = {}) {
+  std::vector<std::string> out = k_head;
+  out.insert(out.end(), store.begin(), store.end());
+  out.insert(out.end(), k_tail.begin(), k_tail.end());
+  out.insert(out.end(), after.begin(), after.end());
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("store view: with Landlock, one /nix/store bind and the helper in front of the command", "[sandbox]") {
+  auto policy = make_policy(agent(), nix_resolution(), host(7), project(), {"--yolo"});
+  REQUIRE(render(policy) ==
+          expected({"ro_bind /nix/store /nix/store", "ro_bind " + k_helper + " /run/jailed/landlock"}));
+  REQUIRE(policy.store_view == StoreView::landlock);
+  REQUIRE(policy.store_paths == nix_resolution().closure);
+  REQUIRE(policy.landlock_abi == 7);
+  REQUIRE(policy.store_helper == "/run/jailed/landlock");
+  REQUIRE(policy.notes.empty());
+  REQUIRE(policy.command == std::vector<std::string>{k_agent + "/bin/bot", "--yolo"});
+  REQUIRE(bwrap_argv("bwrap", 9, policy, 10) == std::vector<std::string>{"bwrap", "--args", "9", "--",
+                                                                          "/run/jailed/landlock", "10", "--",
+                                                                          k_agent + "/bin/bot", "--yolo"});
+  REQUIRE(describe_store(policy) == "3 paths, confined by Landlock ABI 7");
+  REQUIRE(std::string(store_view_name(policy.store_view)) == "landlock");
+  // PATH is the closure's bin directories; nothing of the host's /usr, /bin or /lib.
+  REQUIRE(policy.env[3] == std::pair<std::string, std::string>{"PATH", k_agent + "/bin:" + k_coreutils + "/bin"});
+  for (const auto& m : policy.mounts) {
+    for (const char* host_dir : {"/usr", "/bin", "/lib", "/lib64"}) REQUIRE(m.target != host_dir);
+  }
+}
+
+TEST_CASE("store view: without Landlock, each closure path bound on its own, last, in a sealed directory",
+          "[sandbox]") {
+  // The binds come last: every mount after them would re-read a mountinfo as long as the closure.
+  std::vector<std::string> per_path = {"unlisted_dir  /nix/store"};
+  std::vector<std::string> seal = {"ro_bind " + k_agent + " " + k_agent, "ro_bind " + k_bash + " " + k_bash,
+                                   "ro_bind " + k_coreutils + " " + k_coreutils, "remount_ro  /nix/store"};
+
+  auto policy = make_policy(agent(), nix_resolution(), host(0), project(), {});
+  REQUIRE(render(policy) == expected(per_path, seal));
+  REQUIRE(policy.store_view == StoreView::per_path);
+  REQUIRE(policy.store_helper.empty());
+  REQUIRE(policy.notes ==
+          std::vector<std::string>{"Landlock is not available; binding each of the 3 store paths (slower start)"});
+  REQUIRE(bwrap_argv("bwrap", 9, policy, -1) ==
+          std::vector<std::string>{"bwrap", "--args", "9", "--", k_agent + "/bin/bot"});
+  REQUIRE(describe_store(policy) == "3 paths, bound one by one");
+
+  auto options = bwrap_options(policy, FdPlan{3, {4, 5}});
+  std::vector<std::string> unlisted = {"--perms", "0111", "--tmpfs", "/nix/store"};
+  auto at = std::search(options.begin(), options.end(), unlisted.begin(), unlisted.end());
+  REQUIRE(at != options.end());
+  std::vector<std::string> sealed = {"--remount-ro", "/nix/store", "--chdir"};
+  REQUIRE(std::search(at, options.end(), sealed.begin(), sealed.end()) != options.end());
+
+  SECTION("forced by JAILED_NO_LANDLOCK=1") {
+    auto h = host(7);
+    h.env["JAILED_NO_LANDLOCK"] = "1";
+    auto forced = make_policy(agent(), nix_resolution(), h, project(), {});
+    REQUIRE(render(forced) == expected(per_path, seal));
+    REQUIRE(forced.notes == std::vector<std::string>{"Landlock is turned off (JAILED_NO_LANDLOCK=1); binding each of "
+                                                     "the 3 store paths (slower start)"});
+    h.env["JAILED_NO_LANDLOCK"] = "0";
+    REQUIRE(make_policy(agent(), nix_resolution(), h, project(), {}).store_view == StoreView::landlock);
+  }
+  SECTION("when the helper is not installed") {
+    auto h = host(7);
+    h.landlock_helper.clear();
+    auto missing = make_policy(agent(), nix_resolution(), h, project(), {});
+    REQUIRE(missing.store_view == StoreView::per_path);
+    REQUIRE(missing.notes.at(0).find("helper") != std::string::npos);
+  }
+}
+
+TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sandbox]") {
+  auto resolution = nix_resolution();
+  resolution.full_store = true;
+  auto policy = make_policy(agent(), resolution, host(7), project(), {});
+  REQUIRE(render(policy) == expected({"ro_bind /nix/store /nix/store"}));
+  REQUIRE(policy.mounts[4].reason == "store = full: all of /nix/store, unconfined");
+  REQUIRE(policy.store_view == StoreView::full);
+  REQUIRE(policy.store_paths.empty());
+  REQUIRE(policy.store_helper.empty());
+  REQUIRE(policy.notes.empty());
+  REQUIRE(describe_store(policy) == "all of /nix/store");
+}
+
+TEST_CASE("store view: the host backend has none", "[sandbox]") {
+  auto resolution = nix_resolution();
+  resolution.backend = "host";
+  auto policy = make_policy(agent(), resolution, host(7), project(), {});
+  REQUIRE(policy.store_view == StoreView::none);
+  REQUIRE(describe_store(policy).empty());
+  for (const auto& m : policy.mounts) REQUIRE(m.target.rfind("/nix", 0) != 0);
+}
+
+TEST_CASE("probe_store finds bin/env in the closure, coreutils first", "[sandbox]") {
+  char name[] = "/tmp/jailed-store-XXXXXX";
+  REQUIRE(::mkdtemp(name) != nullptr);
+  std::string root = name;
+  for (const char* dir : {"/a-busybox", "/b-coreutils-9.4", "/c-hello"}) {
+    REQUIRE(util::make_dirs(root + dir + "/bin").ok());
+  }
+  REQUIRE(util::write_file_atomic(root + "/a-busybox/bin/env", "", 0755).ok());
+  resolve::Resolution r;
+  r.backend = "nix";
+  r.closure = {root + "/a-busybox", root + "/c-hello"};
+  HostFacts h;
+  probe_store(r, h);
+  REQUIRE(h.store_env == root + "/a-busybox/bin/env");
+  REQUIRE(util::write_file_atomic(root + "/b-coreutils-9.4/bin/env", "", 0755).ok());
+  r.closure = {root + "/a-busybox", root + "/b-coreutils-9.4", root + "/c-hello"};
+  probe_store(r, h);
+  REQUIRE(h.store_env == root + "/b-coreutils-9.4/bin/env");
+  r.backend = "host";
+  probe_store(r, h);
+  REQUIRE(h.store_env.empty());
+  REQUIRE(util::remove_tree(root).ok());
+}
