@@ -37,7 +37,8 @@ shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
 resolve_SRCS := src/resolve/host_backend.cpp src/resolve/nix_spec.cpp src/resolve/nix_json.cpp src/resolve/nix_calls.cpp \
                 src/resolve/nix_backend.cpp src/resolve/interrupt_guard.cpp src/resolve/choose.cpp
 cache_SRCS := src/cache/cache_key.cpp src/cache/gc_roots.cpp src/cache/closure_cache.cpp src/cache/cache_gc.cpp
-sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp \
+sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox/host_probe.cpp src/sandbox/agent_home.cpp \
+                src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp \
                 src/sandbox/launcher.cpp src/sandbox/landlock.cpp src/sandbox/store_view.cpp
 cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \

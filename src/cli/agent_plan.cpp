@@ -38,8 +38,8 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
   // Bind the project at its real location: the caller's cwd (from getcwd) is physical too.
   std::string project_dir = util::parent_dir(file.real_path);
   auto project = sandbox::probe_project(project_dir, plan.agent).take();
-  if (prepare) sandbox::ensure_config_paths(plan.agent).take();
   auto host = sandbox::probe_host();
+  if (prepare) sandbox::ensure_config_paths(plan.agent, host, project).take();
   sandbox::probe_store(plan.resolution, host);  // /usr/bin/env from the closure, for Nix jails
   plan.policy = sandbox::make_policy(plan.agent, plan.resolution, host, project, agent_args);
   return plan;

@@ -15,6 +15,11 @@ struct Origin {
   std::string file;
   int line = 0;
   std::string text() const { return shown_file(file) + ":" + std::to_string(line); }
+  // Returns text() for a place in a file, the file alone without a line, "built in" for none.
+  std::string label() const {
+    if (file.empty()) return "built in";
+    return line > 0 ? text() : file;
+  }
 };
 
 // A value with its origin. Paths are already absolute (~ and relative paths expanded).

@@ -74,6 +74,7 @@ struct HostFacts {
   int landlock_abi = 0;                     // the kernel's Landlock ABI; 0 without Landlock
   std::string landlock_helper;              // jailed-landlock on the host; "" if not installed
   std::string store_env;                    // <closure path>/bin/env for /usr/bin/env (probe_store)
+  std::string homes_dir;                    // $XDG_STATE_HOME/jailed/homes: agents' private homes
 };
 
 // Facts about the project, probed from disk before the policy is made.
@@ -103,9 +104,21 @@ const std::vector<std::string>& protected_names();
 // project is a symlink (it could redirect the read-only bind elsewhere).
 Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent);
 
+// Returns the agent's config paths that are files kept in its private home: names ending in
+// .json, .toml, .yaml, ... under the home, outside every directory the jail binds there (a
+// directory config path, a grant, the work directory).
+std::vector<std::string> private_home_files(const config::AgentConfig& agent, const HostFacts& host,
+                                            const ProjectFacts& project);
+
+// Returns the agent's private home on the host, host.homes_dir/<agent>, bound read-write at the
+// home path instead of an empty tmpfs; "" when the agent has no private_home_files.
+std::string private_home(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project);
+
 // Creates the agent's missing config paths on the host (bwrap cannot bind a missing source):
 // directories 0700, or an empty 0600 file when the name ends in .json, .toml, .yaml, ...
-Status ensure_config_paths(const config::AgentConfig& agent);
+// Files kept in the private home are not touched in the real home: the private home is created
+// 0700 and a file missing there is seeded with a copy of the real one, if that exists.
+Status ensure_config_paths(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project);
 
 // Builds the policy for `agent`: a pure function of its inputs.
 Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& resolution, const HostFacts& host,

@@ -70,7 +70,8 @@ std::vector<std::string> origins(const std::vector<Value>& values) {
 
 TEST_CASE("built-in presets are embedded and valid", "[config]") {
   auto names = builtin_preset_names();
-  REQUIRE(names == std::vector<std::string>{"crush", "gemini-cli", "opencode"});
+  REQUIRE(names == std::vector<std::string>{"aider", "amp", "claude-code", "codex", "copilot", "crush", "cursor-agent",
+                                            "gemini-cli", "goose", "opencode", "qwen-code"});
   for (const auto& name : names) {
     auto text = builtin_preset(name);
     REQUIRE(text.has_value());
@@ -299,17 +300,19 @@ TEST_CASE("an agent without a package names the line and the presets", "[config]
     REQUIRE_FALSE(config.ok());
     REQUIRE(config.error() == box.project_file +
                                   ":4: agent \"my-bot\" has no package and there is no preset \"my-bot\" (add "
-                                  "\"package = ...\"; presets: crush, gemini-cli, opencode)");
+                                  "\"package = ...\"; presets: aider, amp, claude-code, codex, copilot, crush, "
+                                  "cursor-agent, gemini-cli, goose, opencode, qwen-code)");
     REQUIRE(config.failure().code == ExitCode::bad_config);
   }
   SECTION("a near miss of a preset, user presets included") {
-    box.write("agents/aider.jailed", "[agent aider]\npackage = nixpkgs#aider-chat\n");
+    box.write("agents/zed-bot.jailed", "[agent zed-bot]\npackage = nixpkgs#hello\n");
     auto config = box.load("[agent crsuh]\n");
     REQUIRE_FALSE(config.ok());
     REQUIRE(config.error() == box.project_file +
                                   ":1: agent \"crsuh\" has no package and there is no preset \"crsuh\" (did you "
-                                  "mean \"crush\"? otherwise add \"package = ...\"; presets: aider, crush, "
-                                  "gemini-cli, opencode)");
+                                  "mean \"crush\"? otherwise add \"package = ...\"; presets: aider, amp, "
+                                  "claude-code, codex, copilot, crush, cursor-agent, gemini-cli, goose, "
+                                  "opencode, qwen-code, zed-bot)");
   }
   SECTION("a global [agent NAME] section can supply the package") {
     box.write("config", "[agent my-bot]\npackage = nixpkgs#hello\n");

@@ -393,7 +393,8 @@ TEST_CASE("ensure_config_paths creates private directories and files", "[sandbox
   TempDir tmp;
   config::AgentConfig agent;
   agent.config = {value(tmp.path + "/.config/bot", 2), value(tmp.path + "/.bot.json", 3)};
-  REQUIRE(ensure_config_paths(agent).ok());
+  // No private home here: the paths are not beneath the (unset) home.
+  REQUIRE(ensure_config_paths(agent, HostFacts{}, ProjectFacts{}).ok());
   auto dir = util::stat_path(tmp.path + "/.config/bot");
   auto file = util::stat_path(tmp.path + "/.bot.json");
   REQUIRE(dir);
@@ -403,10 +404,172 @@ TEST_CASE("ensure_config_paths creates private directories and files", "[sandbox
   REQUIRE(S_ISREG(file->st_mode));
   REQUIRE(file->st_size == 0);
   REQUIRE((file->st_mode & 077) == 0);
-  REQUIRE(ensure_config_paths(agent).ok());  // existing paths are left alone
+  REQUIRE(ensure_config_paths(agent, HostFacts{}, ProjectFacts{}).ok());  // existing paths are left alone
 
   config::AgentConfig dangling;
   REQUIRE(::symlink("/nonexistent/x", (tmp.path + "/dangling").c_str()) == 0);
   dangling.config = {value(tmp.path + "/dangling", 5)};
-  REQUIRE_FALSE(ensure_config_paths(dangling).ok());
+  REQUIRE_FALSE(ensure_config_paths(dangling, HostFacts{}, ProjectFacts{}).ok());
+}
+
+namespace {
+
+config::AgentConfig claude_agent() {
+  config::AgentConfig agent;
+  agent.name = "claude-code";
+  agent.from_preset = true;
+  agent.network = true;
+  agent.config = {{"/home/u/.claude", {"preset claude-code", 5}}, {"/home/u/.claude.json", {"preset claude-code", 5}}};
+  return agent;
+}
+
+HostFacts host_with_homes() {
+  HostFacts h = host();
+  h.homes_dir = "/home/u/.local/state/jailed/homes";
+  return h;
+}
+
+// Reads a whole file, or "<missing>".
+std::string content_of(const std::string& path) {
+  auto text = util::read_file(path);
+  return text ? *text : "<missing>";
+}
+
+}  // namespace
+
+TEST_CASE("policy: a single-file config path in the home gets the agent's private home", "[sandbox]") {
+  auto policy = make_policy(claude_agent(), resolution(), host_with_homes(), project(), {});
+  REQUIRE(render(policy.mounts) == std::vector<std::string>{
+                                       "proc  /proc",
+                                       "dev  /dev",
+                                       "tmpfs  /tmp",
+                                       "bind /home/u/.local/state/jailed/homes/claude-code /home/u",
+                                       "ro_bind /usr /usr",
+                                       "symlink usr/bin /bin",
+                                       "ro_data DATA /etc/passwd",
+                                       "ro_data DATA /etc/group",
+                                       "ro_bind /etc/resolv.conf /etc/resolv.conf",
+                                       "ro_bind /etc/ssl /etc/ssl",
+                                       "ro_bind /etc/localtime /etc/localtime",
+                                       "bind /home/u/src/app /home/u/src/app",
+                                       // ~/.claude.json has no bind: it lives in the private home
+                                       "bind /home/u/.claude /home/u/.claude",
+                                       "bind /home/u/src/app/.claude /home/u/src/app/.claude",
+                                       "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
+                                       "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
+                                       "ro_bind /home/u/src/app/.jailed /home/u/src/app/.jailed",
+                                   });
+  REQUIRE(mount_at(policy, "/home/u").reason ==
+          "private home of agent claude-code (kept across sessions): holds ~/.claude.json");
+  // It is not your home, so no warning that the agent can write all of it.
+  REQUIRE(policy.notes.empty());
+  REQUIRE(private_home(claude_agent(), host_with_homes(), project()) == "/home/u/.local/state/jailed/homes/claude-code");
+}
+
+TEST_CASE("policy: an agent without single-file config paths keeps the empty tmpfs home", "[sandbox]") {
+  auto agent = claude_agent();
+  agent.config.pop_back();  // only ~/.claude
+  auto policy = make_policy(agent, resolution(), host_with_homes(), project(), {});
+  const Mount& home = mount_at(policy, "/home/u");
+  REQUIRE(home.kind == MountKind::tmpfs);
+  REQUIRE(home.reason == "empty home: none of your files");
+  REQUIRE(private_home(agent, host_with_homes(), project()).empty());
+  REQUIRE(mount_at(make_policy(crush_agent(), resolution(), host_with_homes(), project(), {}), "/home/u").kind ==
+          MountKind::tmpfs);
+}
+
+TEST_CASE("policy: config files reached through a bound directory need no private home", "[sandbox]") {
+  auto agent = claude_agent();
+  agent.config = {{"/home/u/.claude", {"preset claude-code", 5}},
+                  {"/home/u/.claude/settings.json", {"preset claude-code", 5}},
+                  {"/home/u/src/app/.tool.json", {"/home/u/src/app/.jailed", 3}},
+                  {"/etc/tool.conf", {"/home/u/src/app/.jailed", 4}}};
+  auto facts = host_with_homes();
+  REQUIRE(private_home_files(agent, facts, project()).empty());
+  auto policy = make_policy(agent, resolution(), facts, project(), {});
+  REQUIRE(mount_at(policy, "/home/u").kind == MountKind::tmpfs);
+  auto mounts = render(policy.mounts);
+  // Inside ~/.claude and the project: shown by those binds, renames over them work.
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "bind /home/u/.claude/settings.json /home/u/.claude/settings.json") == 0);
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "bind /home/u/src/app/.tool.json /home/u/src/app/.tool.json") == 0);
+  // Outside the home: bound on its own, as before.
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "bind /etc/tool.conf /etc/tool.conf") == 1);
+
+  // A file deeper in the home, outside every bound directory, lives in the private home.
+  agent.config.push_back({"/home/u/.config/bot/bot.yaml", {"/home/u/src/app/.jailed", 5}});
+  REQUIRE(private_home_files(agent, facts, project()) == std::vector<std::string>{"/home/u/.config/bot/bot.yaml"});
+  REQUIRE(mount_at(make_policy(agent, resolution(), facts, project(), {}), "/home/u").reason ==
+          "private home of agent claude-code (kept across sessions): holds ~/.config/bot/bot.yaml");
+}
+
+TEST_CASE("ensure_config_paths seeds the private home from the real file, once", "[sandbox]") {
+  TempDir tmp;
+  HostFacts facts;
+  facts.home = tmp.path + "/home";
+  facts.homes_dir = tmp.path + "/state/jailed/homes";
+  REQUIRE(util::make_dirs(facts.home).ok());
+  REQUIRE(util::write_file_atomic(facts.home + "/.tool.json", "{\"real\":1}", 0644).ok());
+  config::AgentConfig agent;
+  agent.name = "bot";
+  agent.config = {value(facts.home + "/.tool.json", 2), value(facts.home + "/.config/bot/state.yaml", 3),
+                  value(facts.home + "/.bot", 4)};
+  ProjectFacts project_facts;
+  project_facts.dir = tmp.path + "/work";
+  std::string mine = facts.homes_dir + "/bot";
+
+  REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
+  auto home = util::stat_path(mine);
+  REQUIRE(home);
+  REQUIRE((home->st_mode & 0777) == 0700);
+  REQUIRE(content_of(mine + "/.tool.json") == "{\"real\":1}");
+  REQUIRE((util::stat_path(mine + "/.tool.json")->st_mode & 077) == 0);
+  // No real file to copy: the directory is ready, the agent creates the file itself.
+  REQUIRE(util::stat_path(mine + "/.config/bot"));
+  REQUIRE_FALSE(util::exists_nofollow(mine + "/.config/bot/state.yaml"));
+  REQUIRE_FALSE(util::exists_nofollow(facts.home + "/.config/bot/state.yaml"));
+  // A directory config path is still made in the real home, to be bound from there.
+  REQUIRE(S_ISDIR(util::stat_path(facts.home + "/.bot")->st_mode));
+
+  // The agent's own version is never overwritten, and the real file never touched.
+  REQUIRE(util::write_file_atomic(mine + "/.tool.json", "{\"agent\":2}", 0600).ok());
+  REQUIRE(util::write_file_atomic(facts.home + "/.tool.json", "{\"real\":3}", 0644).ok());
+  REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
+  REQUIRE(content_of(mine + "/.tool.json") == "{\"agent\":2}");
+  REQUIRE(content_of(facts.home + "/.tool.json") == "{\"real\":3}");
+}
+
+TEST_CASE("ensure_config_paths follows no symlink the agent planted in its private home", "[sandbox]") {
+  TempDir tmp;
+  HostFacts facts;
+  facts.home = tmp.path + "/home";
+  facts.homes_dir = tmp.path + "/homes";
+  std::string outside = tmp.path + "/outside";
+  REQUIRE(util::make_dirs(facts.home + "/.config/bot").ok());
+  REQUIRE(util::make_dirs(outside).ok());
+  REQUIRE(util::make_dirs(facts.homes_dir + "/bot").ok());
+  REQUIRE(util::write_file_atomic(facts.home + "/.config/bot/state.yaml", "real", 0600).ok());
+  REQUIRE(util::write_file_atomic(facts.home + "/.tool.json", "real", 0600).ok());
+  config::AgentConfig agent;
+  agent.name = "bot";
+  agent.config = {value(facts.home + "/.config/bot/state.yaml", 2)};
+  ProjectFacts project_facts;
+
+  // A symlinked directory on the way is refused, and nothing is written where it points.
+  REQUIRE(::symlink(outside.c_str(), (facts.homes_dir + "/bot/.config").c_str()) == 0);
+  auto refused = ensure_config_paths(agent, facts, project_facts);
+  REQUIRE_FALSE(refused.ok());
+  REQUIRE(refused.error().find("a symlink there is refused") != std::string::npos);
+  REQUIRE_FALSE(util::exists_nofollow(outside + "/bot"));
+
+  // A symlink in place of the file counts as the agent's own version: left as it is.
+  agent.config = {value(facts.home + "/.tool.json", 3)};
+  REQUIRE(::symlink((outside + "/target").c_str(), (facts.homes_dir + "/bot/.tool.json").c_str()) == 0);
+  REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
+  REQUIRE_FALSE(util::exists_nofollow(outside + "/target"));
+
+  // The private home itself must not be a symlink either.
+  REQUIRE(util::remove_tree(facts.homes_dir + "/bot").ok());
+  REQUIRE(::symlink(outside.c_str(), (facts.homes_dir + "/bot").c_str()) == 0);
+  REQUIRE_FALSE(ensure_config_paths(agent, facts, project_facts).ok());
+  REQUIRE_FALSE(util::exists_nofollow(outside + "/.tool.json"));
 }

@@ -1,0 +1,199 @@
+// Probing a project for what the host runs later: protected names, git hook directories,
+// local flakes; any symlink among them refuses the start.
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+
+#include "resolve/nix_spec.hpp"
+#include "sandbox/policy.hpp"
+#include "sandbox/policy_parts.hpp"
+#include "util/files.hpp"
+#include "util/paths.hpp"
+#include "util/strings.hpp"
+
+namespace jailed::sandbox {
+namespace {
+
+// Project files the host (git, direnv, editors, agents run outside the jail) reads or runs
+// later: an agent that could write them could plant code that runs unsandboxed.
+const std::vector<std::pair<std::string, std::string>>& protected_table() {
+  static const std::vector<std::pair<std::string, std::string>> table = {
+      {".jailed", "the jail's own policy"},
+      {".envrc", "direnv runs it on the host"},
+      {".direnv", "direnv's state, loaded on the host"},
+      // All of .git, not just hooks and config: commondir, info/, modules/ and the worktree
+      // pointer file each let a writer redirect host git to code it planted.
+      {".git", "host git runs hooks and config commands from it (commit from the host)"},
+      // Already inside .git; listed so that a symlink here (pointing into the writable
+      // project) is refused rather than followed by host git.
+      {".git/hooks", "git runs hooks on the host"},
+      {".git/config", "git config can run commands on the host"},
+      {".gitmodules", "git follows submodule URLs and paths on the host"},
+      {".vscode", "the editor runs its tasks on the host"},
+      {".idea", "the IDE runs its configurations on the host"},
+      {".mcp.json", "agents on the host start these MCP servers"},
+      {".claude/settings.json", "Claude Code runs its hooks on the host"},
+      {".claude/settings.local.json", "Claude Code runs its hooks on the host"},
+      {".claude/commands", "Claude Code loads these commands on the host"},
+      {".claude/agents", "Claude Code loads these agents on the host"},
+      {".codex", "Codex loads this project config on the host"},
+      {".gemini/settings.json", "Gemini CLI loads these settings on the host"},
+  };
+  return table;
+}
+
+// Adds each existing protected path beneath `root`; refuses a symlink anywhere on the way.
+Status probe_protected(const std::string& root, std::vector<std::string>& out) {
+  auto add = [&](const std::string& path) {
+    if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(path);
+  };
+  for (const auto& name : protected_names()) {
+    std::string path = root;
+    auto parts = util::split(name, '/');
+    for (size_t i = 0; i < parts.size(); ++i) {
+      path += "/" + parts[i];
+      struct stat st {};
+      if (::lstat(path.c_str(), &st) != 0) {
+        if (errno == ENOENT || errno == ENOTDIR) break;
+        // What cannot be inspected cannot be shown to be safe.
+        return fail("refusing to start: cannot inspect " + path + ": " + std::strerror(errno), ExitCode::not_allowed);
+      }
+      // A symlink would make bwrap bind its target read-only and leave the real path writable.
+      if (S_ISLNK(st.st_mode)) {
+        return fail("refusing to start: " + path +
+                        " is a symlink; a protected path must be a real file or directory (inspect it)",
+                    ExitCode::not_allowed);
+      }
+      if (i + 1 == parts.size()) add(path);
+    }
+  }
+  return success();
+}
+
+void add_extra(std::vector<std::pair<std::string, std::string>>& out, const std::string& path, const std::string& why) {
+  for (const auto& [known, reason] : out) {
+    if (known == path) return;
+  }
+  out.emplace_back(path, why);
+}
+
+// Returns the core.hooksPath values of a repository config (git config syntax, simplified:
+// any `hookspath = VALUE` line; git matches names case-insensitively).
+std::vector<std::string> hooks_paths_in(const std::string& config_text) {
+  std::vector<std::string> out;
+  for (const auto& raw : util::split(config_text, '\n')) {
+    std::string line(util::trim(raw));
+    auto equals = line.find('=');
+    if (equals == std::string::npos) continue;
+    std::string name(util::trim(std::string_view(line).substr(0, equals)));
+    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (name != "hookspath") continue;
+    std::string value(util::trim(std::string_view(line).substr(equals + 1)));
+    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+    if (!value.empty()) out.push_back(value);
+  }
+  return out;
+}
+
+// Adds the hook directories a repository's core.hooksPath puts inside `root` (husky and
+// similar keep hooks in the work tree, where the agent could write them).
+Status probe_hooks_path(const std::string& root, std::vector<std::pair<std::string, std::string>>& out) {
+  auto config = util::read_file(root + "/.git/config", 1024 * 1024);
+  if (!config) return success();  // no repository here, or a worktree whose config is elsewhere
+  for (const auto& value : hooks_paths_in(*config)) {
+    // git resolves a relative hooksPath against the top of the work tree.
+    std::string path = util::normalize(value[0] == '/' ? value : root + "/" + value);
+    if (!util::is_within(path, root) || path == root) continue;
+    auto st = util::lstat_path(path);
+    if (!st) continue;
+    if (S_ISLNK(st->st_mode)) {
+      return fail("refusing to start: " + path + " (core.hooksPath) is a symlink; a protected path must be a real directory (inspect it)",
+                  ExitCode::not_allowed);
+    }
+    add_extra(out, path, "core.hooksPath: host git runs the hooks in it");
+  }
+  return success();
+}
+
+// Adds the local flakes of `agent` inside `root`: Nix builds them on the host, outside any
+// jail, so an agent that could edit one could run code there at its next start.
+Status probe_local_flakes(const std::string& root, const config::AgentConfig& agent,
+                          std::vector<std::pair<std::string, std::string>>& out) {
+  auto specs = resolve::agent_specs(agent);
+  if (!specs) return success();  // a host agent, or a bad spec that resolution reports
+  for (const auto& spec : specs->all()) {
+    const std::string& dir = spec.local_dir;
+    if (dir.empty() || !util::is_within(dir, root)) continue;
+    auto st = util::lstat_path(dir);
+    if (!st) continue;
+    if (S_ISLNK(st->st_mode)) {
+      return fail("refusing to start: " + dir + " (a local flake) is a symlink; a protected path must be a real directory (inspect it)",
+                  ExitCode::not_allowed);
+    }
+    // The project itself as a flake (.#x): its flake.nix and flake.lock are what Nix reads first.
+    if (dir == root) {
+      for (const char* name : {"/flake.nix", "/flake.lock"}) {
+        if (util::exists_nofollow(dir + name)) add_extra(out, dir + name, "the project's flake: Nix builds it on the host");
+      }
+      continue;
+    }
+    add_extra(out, dir, "a local flake: Nix builds it on the host");
+  }
+  return success();
+}
+
+}  // namespace
+
+const std::vector<std::string>& protected_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& entry : protected_table()) out.push_back(entry.first);
+    return out;
+  }();
+  return names;
+}
+
+std::string protected_reason(const std::string& path, const ProjectFacts& project) {
+  for (const auto& [extra, why] : project.extra_protected) {
+    if (extra == path) return why;
+  }
+  for (const auto& [name, why] : protected_table()) {
+    std::string suffix = "/" + name;
+    if (path.size() > suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0) return why;
+  }
+  return "";
+}
+
+Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent) {
+  ProjectFacts facts;
+  auto dir = util::real_path(project_dir);
+  if (!dir) return dir.failure();
+  facts.dir = *dir;
+  std::vector<std::string> roots{facts.dir};
+  // With workdir = cwd the current directory is what the agent may write, so protect it too.
+  if (agent.workdir == "cwd") {
+    auto cwd = util::real_path(util::current_dir());
+    if (!cwd) return cwd.failure();
+    if (*cwd != facts.dir) roots.push_back(*cwd);
+  }
+  for (const auto& root : roots) {
+    if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
+    if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
+    if (auto flakes = probe_local_flakes(root, agent, facts.extra_protected); !flakes) return flakes.failure();
+    // Without this, `git init` inside would make a repository whose config host git obeys,
+    // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
+    std::string git = root + "/.git";
+    if (!util::exists_nofollow(git)) facts.placeholders.push_back(git);
+  }
+  for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
+    for (const auto& grant : *grants) {
+      if (!util::stat_path(grant.text)) facts.missing_grants.push_back(grant.text);
+    }
+  }
+  return facts;
+}
+
+}  // namespace jailed::sandbox
