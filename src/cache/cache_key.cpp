@@ -9,6 +9,7 @@
 
 #include "util/files.hpp"
 #include "util/hash.hpp"
+#include "util/strings.hpp"
 
 namespace jailed::cache {
 namespace {
@@ -16,34 +17,23 @@ namespace {
 // Bumped whenever the meaning of a key's fields changes, so old rows simply miss.
 constexpr const char* k_key_format = "jailed-closure-key-1";
 
-// Appends one field as TAG LENGTH ':' VALUE '\n': the length makes fields unambiguous
-// whatever bytes they hold (a spec containing a newline cannot forge the next field).
-void field(std::string& out, const char* tag, const std::string& value) {
-  out += tag;
-  out += ' ';
-  out += std::to_string(value.size());
-  out += ':';
-  out += value;
-  out += '\n';
-}
-
 }  // namespace
 
 std::string make_key(const KeyInputs& inputs) {
   std::string material;
-  field(material, "format", k_key_format);
-  field(material, "system", inputs.system);
-  field(material, "nix", inputs.nix);
+  util::append_field(material, "format", k_key_format);
+  util::append_field(material, "system", inputs.system);
+  util::append_field(material, "nix", inputs.nix);
   std::vector<std::string> specs = inputs.specs;
   std::sort(specs.begin(), specs.end());
   specs.erase(std::unique(specs.begin(), specs.end()), specs.end());
-  for (const auto& spec : specs) field(material, "spec", spec);
+  for (const auto& spec : specs) util::append_field(material, "spec", spec);
   auto trees = inputs.trees;
   std::sort(trees.begin(), trees.end());
   trees.erase(std::unique(trees.begin(), trees.end()), trees.end());
   for (const auto& [dir, digest] : trees) {
-    field(material, "tree", dir);
-    field(material, "digest", digest);
+    util::append_field(material, "tree", dir);
+    util::append_field(material, "digest", digest);
   }
   return util::xxh128_hex(material);
 }

@@ -35,6 +35,15 @@ std::string_view trim(std::string_view text) {
   return text.substr(first, last - first + 1);
 }
 
+void append_field(std::string& out, std::string_view tag, std::string_view value) {
+  out += tag;
+  out += ' ';
+  out += std::to_string(value.size());
+  out += ':';
+  out += value;
+  out += '\n';
+}
+
 std::string to_hex(std::string_view bytes) {
   static const char* digits = "0123456789abcdef";
   std::string out;

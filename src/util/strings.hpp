@@ -19,6 +19,10 @@ std::string_view trim(std::string_view text);
 // Returns true if `text` starts with `prefix`.
 inline bool starts_with(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
+// Appends TAG LENGTH ':' VALUE '\n' to `out`: the length keeps fields unambiguous whatever
+// bytes they hold, so hashed material built this way cannot be forged across fields.
+void append_field(std::string& out, std::string_view tag, std::string_view value);
+
 // Returns lowercase hex of `bytes`.
 std::string to_hex(std::string_view bytes);
 

@@ -21,17 +21,6 @@
 namespace jailed::util {
 namespace {
 
-// Appends one field as TAG LENGTH ':' VALUE '\n': the length makes fields unambiguous
-// whatever bytes they hold (a file name containing a newline cannot forge the next field).
-void field(std::string& out, const char* tag, const std::string& value) {
-  out += tag;
-  out += ' ';
-  out += std::to_string(value.size());
-  out += ':';
-  out += value;
-  out += '\n';
-}
-
 // Streams a file through the hash: trees may hold files too big to read at once.
 class StreamHash {
  public:
@@ -136,17 +125,17 @@ Result<std::string> tree_digest(const std::string& dir, Digest kind) {
     if (S_ISREG(st->st_mode)) {
       auto digest = file_digest(full, kind);
       if (!digest) return digest.failure();
-      field(material, (st->st_mode & S_IXUSR) ? "exec" : "file", rel);
-      field(material, "content", *digest);
+      append_field(material, (st->st_mode & S_IXUSR) ? "exec" : "file", rel);
+      append_field(material, "content", *digest);
     } else if (S_ISLNK(st->st_mode)) {
       std::string target(4096, '\0');
       ssize_t n = ::readlink(full.c_str(), target.data(), target.size());
       if (n < 0) return fail("cannot read the symlink " + full + ": " + std::strerror(errno));
       target.resize(static_cast<size_t>(n));
-      field(material, "link", rel);
-      field(material, "target", target);
+      append_field(material, "link", rel);
+      append_field(material, "target", target);
     } else if (S_ISDIR(st->st_mode)) {
-      field(material, "dir", rel);
+      append_field(material, "dir", rel);
     }
   }
   return kind == Digest::xxh128 ? xxh128_hex(material) : sha256_hex(material);

@@ -8,20 +8,13 @@
 #include "cache/gc_roots.hpp"
 #include "util/tree_digest.hpp"
 #include "util/files.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-cache-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = util::real_path(name).value();
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 void write(const std::string& path, const std::string& text) {
   REQUIRE(util::make_dirs(path.substr(0, path.rfind('/'))).ok());

@@ -7,6 +7,7 @@
 
 #include "resolve/host_backend.hpp"
 #include "util/files.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using jailed::resolve::HostBackend;
@@ -15,16 +16,7 @@ using jailed::resolve::Symlink;
 
 namespace {
 
-// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-resolve-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = util::real_path(name).value();
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 void make_dir(const std::string& path) { REQUIRE(util::make_dirs(path).ok()); }
 

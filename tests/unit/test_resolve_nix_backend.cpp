@@ -13,20 +13,13 @@
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 
 namespace {
 
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-nix-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = util::real_path(name).value();
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 void write(const std::string& path, const std::string& text, mode_t mode = 0644) {
   REQUIRE(util::make_dirs(path.substr(0, path.rfind('/'))).ok());

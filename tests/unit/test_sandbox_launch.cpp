@@ -12,6 +12,8 @@
 #include "sandbox/launcher.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
+#include "launch_child.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using namespace jailed::sandbox;
@@ -22,16 +24,7 @@ constexpr const char* k_canary = "CANARY-7f3a9c-PRIVATE-KEY";
 constexpr const char* k_secret = "hunter2-jailed-secret";
 constexpr const char* k_process_secret = "process-env-jailed-secret";
 
-// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-launch-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = util::real_path(name).value();
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 void write(const std::string& path, const std::string& content) {
   REQUIRE(util::make_dirs(path.substr(0, path.rfind('/'))).ok());
@@ -94,38 +87,14 @@ TEST_CASE("launch runs the agent in a jail that hides secrets and protects the p
   host.env["AWS_SECRET_ACCESS_KEY"] = k_secret;
   auto policy = make_policy(agent, *resolution, host, *facts, {"-c", k_script});
 
-  int out[2];
-  REQUIRE(::pipe(out) == 0);
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    ::dup2(out[1], 2);
-    ::close(out[0]);
-    ::close(out[1]);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    ::dup2(devnull, 0);
+  auto run = testing::launch_in_child(policy, *bwrap, [&] {
     ::setenv("JAILED_TEST_SECRET", k_process_secret, 1);
     // A descriptor jailed inherited without close-on-exec must not reach the agent.
     int leaked = ::open((home + "/.ssh/id_ed25519").c_str(), O_RDONLY);
     (void)leaked;
-    auto failed = launch(policy, *bwrap);
-    std::fprintf(stderr, "launch failed: %s\n", failed.error().c_str());
-    ::_exit(100);
-  }
-  ::close(out[1]);
-  std::string output;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(out[0], buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    REQUIRE(n > 0);
-    output.append(buf, static_cast<size_t>(n));
-  }
-  ::close(out[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  });
+  const std::string& output = run.output;
+  int status = run.status;
 
   INFO("jail output:\n" << output);
   REQUIRE(WIFEXITED(status));

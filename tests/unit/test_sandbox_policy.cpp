@@ -8,22 +8,14 @@
 
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using namespace jailed::sandbox;
 
 namespace {
 
-// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-policy-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = util::real_path(name).value();
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 config::Value value(const std::string& text, int line) { return {text, {"/home/u/src/app/.jailed", line}}; }
 

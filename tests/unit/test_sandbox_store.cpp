@@ -18,6 +18,8 @@
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
+#include "launch_child.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using namespace jailed::sandbox;
@@ -58,16 +60,7 @@ const char* k_flake = R"(
 }
 )";
 
-// A temporary directory removed at the end of the test run.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-store-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = util::real_path(name).value();
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 // The flake, written once; built outputs are pinned by out-links inside it while the test runs.
 struct Fixture {
@@ -153,33 +146,9 @@ std::string run_jail(const std::string& top, View view, const std::string& scrip
                                 : view == View::per_path ? StoreView::per_path
                                                          : StoreView::full));
 
-  int out[2];
-  REQUIRE(::pipe(out) == 0);
-  pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::dup2(out[1], 1);
-    ::dup2(out[1], 2);
-    ::close(out[0]);
-    ::close(out[1]);
-    ::dup2(::open("/dev/null", O_RDONLY), 0);
-    auto failed = launch(policy, *bwrap);
-    std::fprintf(stderr, "launch failed: %s\n", failed.error().c_str());
-    ::_exit(100);
-  }
-  ::close(out[1]);
-  std::string output;
-  char buf[4096];
-  ssize_t n;
-  while ((n = ::read(out[0], buf, sizeof buf)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    REQUIRE(n > 0);
-    output.append(buf, static_cast<size_t>(n));
-  }
-  ::close(out[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  auto run = testing::launch_in_child(policy, *bwrap);
+  const std::string& output = run.output;
+  int status = run.status;
   REQUIRE(WIFEXITED(status));
   INFO("jail output:\n" << output);
   REQUIRE(WEXITSTATUS(status) == 0);

@@ -7,22 +7,14 @@
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using namespace jailed::shell;
 
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char templ[] = "/tmp/jailed-test-emit-XXXXXX";
-    REQUIRE(::mkdtemp(templ) != nullptr);
-    path = templ;
-  }
-  ~TempDir() { (void)util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 // Returns the absolute path of `name`, or WARNs that what needs it is skipped.
 std::optional<std::string> find_tool(const std::string& name) {

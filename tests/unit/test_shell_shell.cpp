@@ -7,22 +7,14 @@
 #include "shell/shell.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using namespace jailed::shell;
 
 namespace {
 
-// A fresh directory under /tmp, removed with everything in it at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char templ[] = "/tmp/jailed-test-shell-XXXXXX";
-    REQUIRE(::mkdtemp(templ) != nullptr);
-    path = templ;
-  }
-  ~TempDir() { (void)util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 // How to run a script in one real shell without reading the user's startup files.
 struct RealShell {

@@ -12,22 +12,14 @@
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
+#include "temp_dir.hpp"
 
 using namespace jailed;
 using namespace jailed::shim;
 
 namespace {
 
-// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-shim-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 std::set<std::string> entries(const std::string& dir) {
   std::set<std::string> out;

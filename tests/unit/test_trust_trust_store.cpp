@@ -8,6 +8,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/sqlite.hpp"
+#include "temp_dir.hpp"
 
 using jailed::Error;
 using jailed::ExitCode;
@@ -16,16 +17,7 @@ namespace util = jailed::util;
 
 namespace {
 
-// A temporary directory removed at the end of the test.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    char name[] = "/tmp/jailed-trust-XXXXXX";
-    REQUIRE(::mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~TempDir() { util::remove_tree(path); }
-};
+using jailed::testing::TempDir;
 
 void write(const std::string& path, const std::string& content) {
   REQUIRE(util::write_file_atomic(path, content).ok());
