@@ -1,10 +1,32 @@
 #include "util/sqlite.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstring>
+
 #include "util/error.hpp"
 
 namespace jailed::util {
+namespace {
+
+// Returns false if `path` exists, is not empty, and does not start with SQLite's header. The
+// -wal file is kept between connections, and SQLite could otherwise serve its pages over a
+// main file that was overwritten: a damaged database must be reported, not half used.
+bool has_sqlite_header(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return true;  // missing (or unreadable: SQLite's own open reports it)
+  char header[16] = {};
+  ssize_t n = ::pread(fd, header, sizeof header, 0);
+  ::close(fd);
+  if (n == 0) return true;  // empty: a database being created
+  return n == sizeof header && std::memcmp(header, "SQLite format 3", sizeof header) == 0;
+}
+
+}  // namespace
 
 Database::Database(const std::string& path, bool create) : m_path(path) {
+  if (!has_sqlite_header(path)) throw Error("database " + path + ": file is not a database");
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
   if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
     std::string message = m_db ? sqlite3_errmsg(m_db) : "out of memory";
@@ -14,6 +36,10 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
   }
   // Many shells prompt at once: wait for a writer instead of failing with SQLITE_BUSY.
   sqlite3_busy_timeout(m_db, 5000);
+  // Keep the -wal and -shm files between connections: jailed's processes are short-lived, and
+  // creating, initialising and deleting them at every open cost more than the queries.
+  int persist = 1;
+  sqlite3_file_control(m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
   // Switching to (or recovering) WAL can answer SQLITE_BUSY without calling the busy handler
   // while another shell holds the lock: retry for up to the same five seconds.
   for (int attempt = 0;; ++attempt) {
