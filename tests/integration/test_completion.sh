@@ -9,11 +9,7 @@ require_tools completion tmux bash zsh fish
 ROOT=$(cd "$here/../.." && pwd)
 
 new_world
-SOCK="jailedcomp$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# tmux leaves its socket file behind: remove it with the server.
-SOCKET_PATH="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-trap 'tm kill-server >/dev/null 2>&1; rm -f "$SOCKET_PATH"; cd /; rm -rf "$WORLD"' EXIT
+. "$here/tmux.sh"
 
 # jailed on PATH as the user has it, and one host command whose name starts with jailed-: it
 # is the only candidate for jailed-<TAB> outside a project, so a unique completion to it shows
@@ -55,24 +51,6 @@ expect_eq "completion: __complete shells export" "bash zsh fish json" \
   "$("$JAILED" __complete shells export | tr '\n' ' ' | sed 's/ $//')"
 check_fails "completion: __complete rejects an unknown word list" "$JAILED" __complete agentz
 
-# wait_for CONDITION...: polls (every 50 ms, up to 5 s) until the command succeeds.
-wait_for() {
-  local i
-  for ((i = 0; i < 100; i++)); do
-    "$@" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-pane() { tm capture-pane -p -J -S -2000 -t "$1" 2>/dev/null; }
-pane_has_text() { [ -n "$(pane "$1" | tr -d ' \n')" ]; }
-type_line() { tm send-keys -t "$1" -l -- "$2" && tm send-keys -t "$1" Enter; }
-# step SESSION NAME TEXT: runs TEXT at the prompt and waits until it (and the prompt hook before
-# it) has run: the typed line also creates $OUT/NAME.done.
-step() {
-  type_line "$1" "$3; touch \"\$OUT/$2.done\""
-  wait_for test -e "$OUT/$2.done" || { fail "$1: step $2" "timed out; pane: $(pane "$1" | tail -5)"; return 1; }
-}
 
 # after_mark SESSION MARK: the pane's text after the last line that shows MARK.
 after_mark() { pane "$1" | awk -v mark="$2" 'index($0, mark) { text = ""; next } { text = text $0 "\n" } END { printf "%s", text }'; }

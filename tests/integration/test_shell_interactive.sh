@@ -9,36 +9,13 @@ require_tools shell_interactive tmux
 
 SH=interactive
 shell_setup
-SOCK="jailedtest$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-# tmux leaves its socket file behind: remove it with the server.
-SOCKET_PATH="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$SOCK"
-trap 'tm kill-server >/dev/null 2>&1; rm -f "$SOCKET_PATH"; cd /; rm -rf "$WORLD"' EXIT
+. "$here/tmux.sh"
 
 P="$WORK/proj"
 W="$WORK/"$'w $(touch CANARY1) `touch CANARY2` \' " \n \xff x'
 allowed_project "$P"
 allowed_project "$W"
 
-# wait_for CONDITION...: polls (every 50 ms, up to 5 s) until the command succeeds.
-wait_for() {
-  local i
-  for ((i = 0; i < 100; i++)); do
-    "$@" && return 0
-    sleep 0.05
-  done
-  return 1
-}
-pane() { tm capture-pane -p -J -S -2000 -t "$1" 2>/dev/null; }
-pane_has_text() { [ -n "$(pane "$1" | tr -d ' \n')" ]; }
-# type_line SESSION TEXT: types TEXT, then Enter.
-type_line() { tm send-keys -t "$1" -l -- "$2" && tm send-keys -t "$1" Enter; }
-# step SESSION NAME TEXT: types TEXT followed by a command that creates $OUT/NAME.done, and waits
-# for that file: TEXT has run, with every prompt before it.
-step() {
-  type_line "$1" "$3; touch \"\$OUT/$2.done\""
-  wait_for test -e "$OUT/$2.done" || { fail "$1: step $2" "timed out; pane: $(pane "$1" | tail -5)"; return 1; }
-}
 out() { cat -- "$OUT/$1" 2>/dev/null || printf '<missing>'; }
 
 interactive() {
