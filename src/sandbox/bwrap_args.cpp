@@ -83,7 +83,8 @@ std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const
   // Every option travels through --args: forwarded secrets in --setenv stay out of the
   // host's process list, and long mount lists out of the argv size limit.
   std::vector<std::string> argv{bwrap, "--args", std::to_string(args_fd), "--"};
-  // The helper confines the store, then execs the command with its argv untouched.
+  // The helper confines the store and applies its scopes, then execs the command with its argv
+  // untouched.
   if (!policy.store_helper.empty()) argv.insert(argv.end(), {policy.store_helper, std::to_string(rules_fd), "--"});
   argv.insert(argv.end(), policy.command.begin(), policy.command.end());
   return argv;

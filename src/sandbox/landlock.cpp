@@ -35,6 +35,7 @@ std::string find_landlock_helper() {
 
 std::string landlock_rules(const Policy& policy) {
   std::string out;
+  if (policy.store_view != StoreView::landlock) return out;
   auto rule = [&out](char rule_class, const std::string& path) {
     out += rule_class;
     out += '\0';
@@ -76,6 +77,27 @@ std::string landlock_rules(const Policy& policy) {
     }
   }
   return out;
+}
+
+std::vector<Mount> scope_mounts(const HostFacts& host, Policy& policy) {
+  // With network = off the jail has a network namespace of its own, which holds none of the
+  // host's abstract sockets: nothing to scope.
+  if (!policy.network) return {};
+  std::string reachable = "abstract Unix sockets of the host are reachable (network = on and ";
+  if (landlock::scopes(host.landlock_abi) == 0) {
+    policy.notes.push_back(reachable + "no Landlock scopes on this kernel)");
+    return {};
+  }
+  // The store's helper (landlock view) applies the scopes along with its rules.
+  if (!policy.store_helper.empty()) return {};
+  if (host.landlock_helper.empty()) {
+    policy.notes.push_back(reachable + "the Landlock helper libexec/jailed/jailed-landlock is not installed)");
+    return {};
+  }
+  policy.store_helper = k_landlock_helper_target;
+  // Read-only, as in the store view: no agent may change the binary that confines later jails.
+  return {{MountKind::ro_bind, host.landlock_helper, k_landlock_helper_target,
+           "abstract Unix sockets and signals scoped by Landlock: applies the scopes, then runs the agent"}};
 }
 
 }  // namespace jailed::sandbox

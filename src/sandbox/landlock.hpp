@@ -1,7 +1,8 @@
-// Landlock from jailed's side: the kernel probe, where the helper is, the rules it is handed.
+// Landlock from jailed's side: the kernel probe, where the helper is, when it runs, its rules.
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "sandbox/policy.hpp"
 
@@ -19,6 +20,13 @@ std::string find_landlock_helper();
 
 // Returns the helper's rules for `policy`: NUL-separated pairs of a class letter (r, x, d, w;
 // see landlock_access.hpp) and a path: the closure, then one rule per mount the jail grants.
+// "" (scopes only) unless the store view is landlock.
 std::string landlock_rules(const Policy& policy);
+
+// Returns the helper's mount for a jail on the host's network (policy.network) whose store view
+// runs no helper, so that its scopes keep the host's abstract Unix sockets out of reach, and sets
+// policy.store_helper; where the kernel (ABI < 6) or the install cannot, adds a note instead.
+// Pure, like store_mounts: call it after them.
+std::vector<Mount> scope_mounts(const HostFacts& host, Policy& policy);
 
 }  // namespace jailed::sandbox

@@ -30,13 +30,16 @@ constexpr uint64_t k_make_sym = 1ULL << 12;
 constexpr uint64_t k_refer = 1ULL << 13;     // ABI 2
 constexpr uint64_t k_truncate = 1ULL << 14;  // ABI 3
 
+constexpr uint64_t k_scope_abstract_unix_socket = 1ULL << 0;  // ABI 6
+constexpr uint64_t k_scope_signal = 1ULL << 1;                // ABI 6
+
 // The only rights a rule on a non-directory may carry (the kernel rejects others with EINVAL).
 constexpr uint64_t k_file_access = k_execute | k_write_file | k_read_file | k_truncate;
 
 // Returns the rights jailed handles (denies unless a rule grants them) under kernel ABI `abi`.
 // Only file-system rights up to ABI 3: IOCTL_DEV (ABI 5) would also police the terminal ioctls
 // TUIs need, which the seccomp filter already narrows (TIOCSTI, TIOCLINUX), and the network
-// rights (ABI 4) and scopes (ABI 6) are the namespaces' job. Store confinement needs neither.
+// rights (ABI 4) are the network namespace's job. Store confinement needs neither.
 constexpr uint64_t handled_access(int abi) {
   if (abi < 1) return 0;
   uint64_t rights = (k_make_sym << 1) - 1;  // ABI 1: EXECUTE .. MAKE_SYM
@@ -47,6 +50,13 @@ constexpr uint64_t handled_access(int abi) {
   if (abi >= 3) rights |= k_truncate;
   return rights;
 }
+
+// Returns the scopes jailed asks for under kernel ABI `abi` (none before ABI 6). Abstract Unix
+// sockets belong to the network namespace, so with network = on the agent could reach the host's
+// (X11's @/tmp/.X11-unix/X0 takes keystrokes); the scope allows connecting only to sockets bound
+// within the agent's own Landlock domain. The signal scope likewise keeps the agent from
+// signalling any process outside that domain (bwrap itself included), however it names one.
+constexpr uint64_t scopes(int abi) { return abi >= 6 ? k_scope_abstract_unix_socket | k_scope_signal : 0; }
 
 // Returns the rights of a rule class in the rules text, limited to what `abi` handles; 0 for
 // an unknown class:

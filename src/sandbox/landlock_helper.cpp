@@ -2,6 +2,8 @@
 // becomes the agent. Usage: jailed-landlock FD -- PROGRAM [ARGS...]
 //
 // FD holds the rules, NUL-separated pairs of a class letter and a path ("x\0/nix/store/...\0").
+// From Landlock ABI 6 on the ruleset also scopes abstract Unix sockets and signals. Empty rules
+// ask for the scopes alone: the file system stays as bwrap set it up.
 // Static and libc-only: it starts in a jail that has no /lib, and it runs on every launch.
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -24,10 +26,12 @@ namespace {
 constexpr int k_cannot_run = 126;
 constexpr int k_not_found = 127;
 
-// The kernel's struct landlock_ruleset_attr up to ABI 3: passing its size tells a newer kernel
-// that the fields after it (network rights, scopes) are not handled.
+// The kernel's struct landlock_ruleset_attr as of ABI 6. Below ABI 6 only handled_access_fs is
+// passed (size 8): an older kernel rejects a larger struct whose extra fields are not zero.
 struct RulesetAttr {
   uint64_t handled_access_fs;
+  uint64_t handled_access_net;  // always 0: the network namespace decides the network
+  uint64_t scoped;
 };
 
 // The kernel's struct landlock_path_beneath_attr (packed in the uapi header).
@@ -119,8 +123,15 @@ int main(int argc, char** argv) {
   // it everything jailed meant to hide.
   long abi = ::syscall(ll::k_sys_create_ruleset, nullptr, 0, ll::k_create_ruleset_version);
   if (abi < 1) die(k_cannot_run, "Landlock is not available in this kernel", std::strerror(errno));
-  RulesetAttr attr{ll::handled_access(static_cast<int>(abi))};
-  long ruleset = ::syscall(ll::k_sys_create_ruleset, &attr, sizeof attr, 0);
+  // Empty rules mean scopes only: handling no file-system right leaves every path as it is.
+  bool confine_fs = size > 0;
+  RulesetAttr attr{confine_fs ? ll::handled_access(static_cast<int>(abi)) : 0, 0, ll::scopes(static_cast<int>(abi))};
+  // Fail closed here too: jailed asks for scopes alone only where it found ABI 6.
+  if (!confine_fs && attr.scoped == 0) {
+    die(k_cannot_run, "no rules, and this kernel's Landlock has no scopes (they need ABI 6)", nullptr);
+  }
+  size_t attr_size = attr.scoped != 0 ? sizeof attr : sizeof attr.handled_access_fs;
+  long ruleset = ::syscall(ll::k_sys_create_ruleset, &attr, attr_size, 0);
   if (ruleset < 0) die(k_cannot_run, "cannot create a Landlock ruleset", std::strerror(errno));
 
   if (size > 0 && rules[size - 1] != '\0') die(k_cannot_run, "the rules do not end in a NUL byte", nullptr);
@@ -133,7 +144,7 @@ int main(int argc, char** argv) {
     add_rule(static_cast<int>(ruleset), rule_class[0], path, static_cast<int>(abi));
   }
   std::free(rules);
-  add_standard_fds(static_cast<int>(ruleset), static_cast<int>(abi));
+  if (confine_fs) add_standard_fds(static_cast<int>(ruleset), static_cast<int>(abi));
 
   // Required for an unprivileged restrict_self; bwrap sets it already, so this only makes
   // the helper safe to run on its own.

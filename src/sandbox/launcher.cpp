@@ -156,12 +156,12 @@ Status launch(const Policy& policy, const std::string& bwrap) {
   if (!args_fd) return args_fd.failure();
   // bwrap passes this one through to the helper, which reads and closes it before the agent runs.
   int rules_fd = -1;
-  if (policy.store_view == StoreView::landlock) {
+  if (!policy.store_helper.empty()) {
     // The rules split at NUL bytes too: one inside a store path would forge a rule.
     for (const auto& path : policy.store_paths) {
       if (path.find('\0') != std::string::npos) return fail("refusing to start: a store path holds a NUL byte");
     }
-    std::string rules = landlock_rules(policy);
+    std::string rules = landlock_rules(policy);  // empty outside the landlock view: scopes only
     auto fd = memory_file("jailed-landlock-rules", rules, fds);
     if (!fd) return fd.failure();
     rules_fd = *fd;

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "sandbox/landlock.hpp"
 #include "sandbox/policy_parts.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -196,6 +197,8 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   // 2. Programs and libraries, read-only: the host's system directories, or the Nix store.
   for (const auto& path : resolution.readonly) mounts.add(MountKind::ro_bind, path.path, path.path, path.reason);
   for (const auto& mount : store_mounts(resolution, host, policy)) mounts.add(mount);
+  // On the host's network, the helper runs in front of the command for its Landlock scopes.
+  for (const auto& mount : scope_mounts(host, policy)) mounts.add(mount);
   for (const auto& link : resolution.symlinks) mounts.add(MountKind::symlink, link.target, link.path, "system symlink");
   if (!resolution.shell.empty() && resolution.shell != "/bin/sh") {
     mounts.add(MountKind::ro_bind, resolution.shell, "/bin/sh", "a POSIX shell for scripts");

@@ -4,6 +4,7 @@
 #include "sandbox/store_view.hpp"
 
 #include "sandbox/landlock.hpp"
+#include "sandbox/landlock_access.hpp"
 #include "util/files.hpp"
 
 namespace jailed::sandbox {
@@ -40,8 +41,11 @@ std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const Hos
     mounts.push_back({MountKind::ro_bind, k_store_dir, k_store_dir,
                       "the store, read-only; Landlock lets the agent read only the " + count + " closure paths"});
     // Read-only: it is the host's binary that confines every later jail, so no agent may change it.
+    bool scoped = landlock::scopes(host.landlock_abi) != 0;
     mounts.push_back({MountKind::ro_bind, host.landlock_helper, k_landlock_helper_target,
-                      "applies the Landlock ruleset, then runs the agent"});
+                      scoped ? "applies the Landlock ruleset (abstract Unix sockets and signals scoped by Landlock), "
+                               "then runs the agent"
+                             : "applies the Landlock ruleset, then runs the agent"});
   } else {
     policy.store_view = StoreView::per_path;
     policy.store_paths = closure;

@@ -64,6 +64,23 @@ TEST_CASE("landlock rules: the closure, then each mount with the access it grant
                                     }));
 }
 
+TEST_CASE("landlock rules: none outside the landlock view (the helper applies scopes only)", "[sandbox]") {
+  Policy policy;
+  policy.store_view = StoreView::full;
+  policy.store_helper = k_landlock_helper_target;
+  policy.mounts = {{MountKind::proc, "", "/proc", ""}, {MountKind::bind, "/home/u/app", "/home/u/app", ""}};
+  REQUIRE(landlock_rules(policy).empty());
+  policy.store_view = StoreView::none;
+  REQUIRE(landlock_rules(policy).empty());
+}
+
+TEST_CASE("landlock scopes: abstract Unix sockets and signals from ABI 6", "[sandbox]") {
+  REQUIRE(ll::scopes(0) == 0);
+  REQUIRE(ll::scopes(5) == 0);
+  REQUIRE(ll::scopes(6) == 0x3);
+  REQUIRE(ll::scopes(7) == (ll::k_scope_abstract_unix_socket | ll::k_scope_signal));
+}
+
 TEST_CASE("landlock rights: handled by ABI, never IOCTL_DEV or network", "[sandbox]") {
   REQUIRE(ll::handled_access(0) == 0);
   REQUIRE(ll::handled_access(1) == 0x1fff);  // EXECUTE .. MAKE_SYM

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "sandbox/bwrap_args.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
 #include "temp_dir.hpp"
@@ -16,6 +17,10 @@ using namespace jailed::sandbox;
 namespace {
 
 using jailed::testing::TempDir;
+
+// The test host has no Landlock, so a jail on the host's network gets this note.
+const std::string k_unscoped =
+    "abstract Unix sockets of the host are reachable (network = on and no Landlock scopes on this kernel)";
 
 config::Value value(const std::string& text, int line) { return {text, {"/home/u/src/app/.jailed", line}}; }
 
@@ -135,6 +140,7 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
   REQUIRE(mount_at(policy, "/home/u/src/app/.claude").reason ==
           "pinned: holds protected paths, so it cannot be renamed or replaced");
   REQUIRE(policy.notes == std::vector<std::string>{
+                              k_unscoped,
                               "readonly path /home/u/.gitconfig does not exist (/home/u/src/app/.jailed:11); skipped"});
   REQUIRE(policy.agent == "crush");
   REQUIRE(policy.backend == "host");
@@ -187,6 +193,50 @@ TEST_CASE("policy: network off binds no DNS files; timezone off no localtime", "
     REQUIRE(m.target != "/etc/resolv.conf");
     REQUIRE(m.target != "/etc/ssl");
     REQUIRE(m.target != "/etc/localtime");
+  }
+}
+
+TEST_CASE("policy: on the host's network the Landlock helper scopes abstract sockets (ABI 6+)", "[sandbox]") {
+  auto h = host();
+  h.landlock_abi = 7;
+  h.landlock_helper = "/opt/jailed/libexec/jailed/jailed-landlock";
+  auto policy = make_policy(crush_agent(), resolution(), h, project(), {"--yolo"});
+  auto helper = std::find_if(policy.mounts.begin(), policy.mounts.end(),
+                             [](const Mount& m) { return m.target == "/run/jailed/landlock"; });
+  REQUIRE(helper != policy.mounts.end());
+  REQUIRE(render({*helper}) ==
+          std::vector<std::string>{"ro_bind /opt/jailed/libexec/jailed/jailed-landlock /run/jailed/landlock"});
+  REQUIRE(helper->reason.find("abstract Unix sockets and signals scoped by Landlock") == 0);
+  REQUIRE(helper - policy.mounts.begin() == 5);  // right after the system directories
+  REQUIRE(policy.store_view == StoreView::none);  // no store, so explain shows no store line
+  REQUIRE(policy.store_helper == "/run/jailed/landlock");
+  REQUIRE(bwrap_argv("bwrap", 9, policy, 10) == std::vector<std::string>{"bwrap", "--args", "9", "--",
+                                                                          "/run/jailed/landlock", "10", "--",
+                                                                          "/usr/bin/crush", "--yolo"});
+  REQUIRE(std::find(policy.notes.begin(), policy.notes.end(), k_unscoped) == policy.notes.end());
+
+  SECTION("network off: its own network namespace, no helper, no note") {
+    auto agent = crush_agent();
+    agent.network = false;
+    auto off = make_policy(agent, resolution(), h, project(), {});
+    REQUIRE(off.store_helper.empty());
+    for (const auto& m : off.mounts) REQUIRE(m.target != "/run/jailed/landlock");
+    REQUIRE(std::find(off.notes.begin(), off.notes.end(), k_unscoped) == off.notes.end());
+    REQUIRE(bwrap_argv("bwrap", 9, off, -1).at(4) == "/usr/bin/crush");
+  }
+  SECTION("ABI 5 has no scopes: no helper, a note") {
+    h.landlock_abi = 5;
+    auto old = make_policy(crush_agent(), resolution(), h, project(), {});
+    REQUIRE(old.store_helper.empty());
+    for (const auto& m : old.mounts) REQUIRE(m.target != "/run/jailed/landlock");
+    REQUIRE(old.notes.at(0) == k_unscoped);
+  }
+  SECTION("no helper installed: a note that says so") {
+    h.landlock_helper.clear();
+    auto missing = make_policy(crush_agent(), resolution(), h, project(), {});
+    REQUIRE(missing.store_helper.empty());
+    REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and the Landlock "
+                                   "helper libexec/jailed/jailed-landlock is not installed)");
   }
 }
 
@@ -454,7 +504,7 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
   REQUIRE(mount_at(policy, "/home/u").reason ==
           "private home of agent claude-code (kept across sessions): holds ~/.claude.json");
   // It is not your home, so no warning that the agent can write all of it.
-  REQUIRE(policy.notes.empty());
+  REQUIRE(policy.notes == std::vector<std::string>{k_unscoped});
   REQUIRE(private_home(claude_agent(), host_with_homes(), project()) == "/home/u/.local/state/jailed/homes/claude-code");
 }
 

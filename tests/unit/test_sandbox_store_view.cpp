@@ -163,6 +163,48 @@ TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sand
   REQUIRE(describe_store(policy) == "all of /nix/store");
 }
 
+TEST_CASE("store view: on the host's network the helper scopes abstract sockets in every view", "[sandbox]") {
+  auto on = agent();
+  on.network = true;
+  std::string helper = "ro_bind " + k_helper + " /run/jailed/landlock";
+  const std::string scoped = "abstract Unix sockets and signals scoped by Landlock";
+
+  // The landlock view's helper applies the scopes with its rules: no second mount, no note.
+  auto landlock = make_policy(on, nix_resolution(), host(7), project(), {});
+  REQUIRE(render(landlock) == expected({"ro_bind /nix/store /nix/store", helper}));
+  REQUIRE(landlock.mounts[5].reason.find(scoped) != std::string::npos);
+  REQUIRE(landlock.notes.empty());
+  REQUIRE(describe_store(landlock) == "3 paths, confined by Landlock ABI 7");
+
+  // store = full: the helper runs for the scopes alone; the store line stays as it was.
+  auto resolution = nix_resolution();
+  resolution.full_store = true;
+  auto full = make_policy(on, resolution, host(7), project(), {});
+  auto full_mounts = render(full);
+  auto at = std::find(full_mounts.begin(), full_mounts.end(), helper);
+  REQUIRE(at != full_mounts.end());
+  REQUIRE(full.mounts[static_cast<size_t>(at - full_mounts.begin())].reason.find(scoped) == 0);
+  REQUIRE(full.store_view == StoreView::full);
+  REQUIRE(full.store_helper == "/run/jailed/landlock");
+  REQUIRE(full.notes.empty());
+  REQUIRE(describe_store(full) == "all of /nix/store");
+
+  // The per-path view (forced here) as well.
+  auto h = host(7);
+  h.env["JAILED_NO_LANDLOCK"] = "1";
+  auto per_path = make_policy(on, nix_resolution(), h, project(), {});
+  REQUIRE(per_path.store_view == StoreView::per_path);
+  REQUIRE(per_path.store_helper == "/run/jailed/landlock");
+  REQUIRE(describe_store(per_path) == "3 paths, bound one by one");
+
+  // Before ABI 6 the landlock view still confines the store, and says the sockets are reachable.
+  auto old = make_policy(on, nix_resolution(), host(5), project(), {});
+  REQUIRE(old.store_view == StoreView::landlock);
+  REQUIRE(old.mounts[5].reason == "applies the Landlock ruleset, then runs the agent");
+  REQUIRE(old.notes == std::vector<std::string>{"abstract Unix sockets of the host are reachable (network = on and "
+                                                "no Landlock scopes on this kernel)"});
+}
+
 TEST_CASE("store view: the host backend has none", "[sandbox]") {
   auto resolution = nix_resolution();
   resolution.backend = "host";
