@@ -73,7 +73,7 @@ struct HostFacts {
   bool localtime = false;                   // /etc/localtime exists
   int landlock_abi = 0;                     // the kernel's Landlock ABI; 0 without Landlock
   std::string landlock_helper;              // jailed-landlock on the host; "" if not installed
-  std::string store_env;                    // <closure path>/bin/env for /usr/bin/env (probe_store)
+  std::string store_env;                    // a package's bin/env for /usr/bin/env (probe_store)
   std::string homes_dir;                    // $XDG_STATE_HOME/jailed/homes: agents' private homes
 };
 
@@ -92,7 +92,7 @@ struct ProjectFacts {
 // kernel's Landlock ABI and where the Landlock helper is.
 HostFacts probe_host();
 
-// Fills host.store_env: the bin/env of a closure path (coreutils preferred), so that
+// Fills host.store_env: the env of a package's bin directory (coreutils preferred), so that
 // `#!/usr/bin/env` scripts work in a Nix jail. Call after resolving, before make_policy.
 void probe_store(const resolve::Resolution& resolution, HostFacts& host);
 

@@ -96,12 +96,13 @@ std::string describe_store(const Policy& policy) {
 void probe_store(const resolve::Resolution& resolution, HostFacts& host) {
   host.store_env.clear();
   if (resolution.backend != "nix") return;
-  // coreutils' env if the closure has it, else any bin/env (busybox, toybox).
+  // Only the packages' bin directories (PATH inside), not every closure path: a launch should
+  // not stat hundreds of paths. coreutils' env if a package has it, else any (busybox, toybox).
   std::string fallback;
-  for (const auto& path : resolution.closure) {
-    std::string env = path + "/bin/env";
+  for (const auto& dir : resolution.path_dirs) {
+    std::string env = dir + "/env";
     if (!util::stat_path(env)) continue;
-    if (path.find("-coreutils-") != std::string::npos) {
+    if (dir.find("-coreutils-") != std::string::npos) {
       host.store_env = env;
       return;
     }

@@ -214,22 +214,25 @@ TEST_CASE("store view: the host backend has none", "[sandbox]") {
   for (const auto& m : policy.mounts) REQUIRE(m.target.rfind("/nix", 0) != 0);
 }
 
-TEST_CASE("probe_store finds bin/env in the closure, coreutils first", "[sandbox]") {
+TEST_CASE("probe_store finds env in the packages' bin directories, coreutils first", "[sandbox]") {
   char name[] = "/tmp/jailed-store-XXXXXX";
   REQUIRE(::mkdtemp(name) != nullptr);
   std::string root = name;
-  for (const char* dir : {"/a-busybox", "/b-coreutils-9.4", "/c-hello"}) {
+  for (const char* dir : {"/a-busybox", "/b-coreutils-9.4", "/c-hello", "/d-dependency"}) {
     REQUIRE(util::make_dirs(root + dir + "/bin").ok());
   }
   REQUIRE(util::write_file_atomic(root + "/a-busybox/bin/env", "", 0755).ok());
+  REQUIRE(util::write_file_atomic(root + "/d-dependency/bin/env", "", 0755).ok());
   resolve::Resolution r;
   r.backend = "nix";
-  r.closure = {root + "/a-busybox", root + "/c-hello"};
+  // A closure path that is no package's bin directory is not looked at.
+  r.closure = {root + "/a-busybox", root + "/c-hello", root + "/d-dependency"};
+  r.path_dirs = {root + "/c-hello/bin", root + "/a-busybox/bin"};
   HostFacts h;
   probe_store(r, h);
   REQUIRE(h.store_env == root + "/a-busybox/bin/env");
   REQUIRE(util::write_file_atomic(root + "/b-coreutils-9.4/bin/env", "", 0755).ok());
-  r.closure = {root + "/a-busybox", root + "/b-coreutils-9.4", root + "/c-hello"};
+  r.path_dirs.push_back(root + "/b-coreutils-9.4/bin");
   probe_store(r, h);
   REQUIRE(h.store_env == root + "/b-coreutils-9.4/bin/env");
   r.backend = "host";
