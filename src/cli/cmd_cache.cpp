@@ -41,19 +41,6 @@ int64_t parse_duration(const std::string& text) {
   return std::stoll(text.substr(0, digits)) * seconds[units.find(text.back())];
 }
 
-std::string date_of(int64_t seconds) {
-  std::time_t time = static_cast<std::time_t>(seconds);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&time));
-  return buf;
-}
-
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_string(items[i]);
-  return out + "]";
-}
-
 void list(cache::ClosureCache& store, bool json) {
   auto entries = store.entries();
   auto uses = store.uses();
@@ -93,7 +80,7 @@ void list(cache::ClosureCache& store, bool json) {
   for (const auto& entry : entries) {
     bool pinned = cache::roots_pin(store.roots_path(entry.roots), entry.all_outputs());
     std::printf("%-12s %6zu  %-16s  %-7s %s\n", entry.key.substr(0, 12).c_str(), entry.closure.size(),
-                date_of(entry.last_used).c_str(), pinned ? "ok" : "missing", util::join(entry.specs, " ").c_str());
+                util::local_date(entry.last_used).c_str(), pinned ? "ok" : "missing", util::join(entry.specs, " ").c_str());
     for (const auto& [file, agent] : users_of(entry.key)) {
       std::printf("%-12s %6s  used by %s (agent %s)\n", "", "", display_path(file).c_str(), agent.c_str());
     }

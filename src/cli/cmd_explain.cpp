@@ -105,12 +105,6 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
   std::cout << "\n";
 }
 
-std::string json_list(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_string(items[i]);
-  return out + "]";
-}
-
 void print_json(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv) {
   const auto& policy = plan.policy;
   auto hidden = forwarded_names(plan.agent);

@@ -54,4 +54,10 @@ std::string display_path(const std::string& path) {
 
 std::string json_string(std::string_view text) { return shell::quote(shell::Shell::json, text); }
 
+std::string json_list(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + json_string(items[i]);
+  return out + "]";
+}
+
 }  // namespace jailed::cli

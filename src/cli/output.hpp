@@ -3,6 +3,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jailed::cli {
 
@@ -26,5 +27,8 @@ std::string display_path(const std::string& path);
 
 // Returns a JSON string literal for `text`.
 std::string json_string(std::string_view text);
+
+// Returns a JSON array of string literals.
+std::string json_list(const std::vector<std::string>& items);
 
 }  // namespace jailed::cli

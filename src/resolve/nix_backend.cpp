@@ -55,13 +55,6 @@ Result<std::string> key_of(const std::vector<NixSpec>& specs, const std::string&
   return cache::make_key(inputs);
 }
 
-std::string date_of(int64_t seconds) {
-  std::time_t time = static_cast<std::time_t>(seconds);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&time));
-  return buf;
-}
-
 }  // namespace
 
 NixBackend::NixBackend(util::CommandRunner& runner, std::string nix_path, cache::ClosureCache& cache, Progress& progress,
@@ -92,7 +85,7 @@ Result<Resolution> NixBackend::resolve(const config::AgentConfig& agent) {
   auto previous = m_cache.last_good(m_options.project, agent.name);
   if (!previous) return fresh.failure();
   m_progress.warn(fresh.error());
-  m_progress.warn("using the last good packages of agent \"" + agent.name + "\" (resolved " + date_of(previous->created) +
+  m_progress.warn("using the last good packages of agent \"" + agent.name + "\" (resolved " + util::local_date(previous->created) +
                   "); fix the error above, then run 'jailed reload'");
   m_cached = true;
   return resolution_from(agent, *specs, *previous);

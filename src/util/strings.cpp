@@ -1,6 +1,7 @@
 #include "util/strings.hpp"
 
 #include <cstdio>
+#include <ctime>
 
 namespace jailed::util {
 
@@ -42,6 +43,13 @@ void append_field(std::string& out, std::string_view tag, std::string_view value
   out += ':';
   out += value;
   out += '\n';
+}
+
+std::string local_date(int64_t seconds) {
+  std::time_t time = static_cast<std::time_t>(seconds);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&time));
+  return buf;
 }
 
 std::string to_hex(std::string_view bytes) {

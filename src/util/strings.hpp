@@ -1,6 +1,7 @@
 // Small string helpers with no knowledge of jailed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,6 +23,9 @@ inline bool starts_with(std::string_view text, std::string_view prefix) { return
 // Appends TAG LENGTH ':' VALUE '\n' to `out`: the length keeps fields unambiguous whatever
 // bytes they hold, so hashed material built this way cannot be forged across fields.
 void append_field(std::string& out, std::string_view tag, std::string_view value);
+
+// Returns unix time `seconds` as a local "YYYY-MM-DD HH:MM", for messages.
+std::string local_date(int64_t seconds);
 
 // Returns lowercase hex of `bytes`.
 std::string to_hex(std::string_view bytes);
