@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::string_view k_store_dir = "/nix/store/";
 constexpr std::string_view k_path_scheme = "path:";
-constexpr std::string_view k_git_file_scheme = "git+file://";
+// Flake schemes that read the local file system (besides path:); Nix also accepts them without "//".
+constexpr std::string_view k_local_file_schemes[] = {"git+file:", "hg+file:", "tarball+file:", "file+file:", "file:"};
 
 // Returns "FILE:LINE: " for messages, or "" for a built-in default.
 std::string where(const config::Origin& origin) { return origin.file.empty() ? "" : origin.text() + ": "; }
@@ -127,11 +128,19 @@ Result<NixSpec> canonical_spec(const config::AgentConfig& agent, const config::V
   // A bare path is a local flake; path: keeps Nix from treating a git checkout as git+file
   // (which would ignore untracked files the user just wrote).
   if (text[0] == '.' || text[0] == '/') return local_flake(agent, spec, text);
-  if (util::starts_with(text, k_git_file_scheme)) {
-    // Nix reads a local git flake's files too: they belong in the cache key like a path: flake's.
-    std::string path = split_fragment(text.substr(k_git_file_scheme.size())).first;
-    path = path.substr(0, path.find('?'));
-    return NixSpec{text, path.empty() || path[0] != '/' ? "" : collapse(path)};
+  // Every other local-file flake (git+file:, file:, tarball+file:, ..., with or without "//"):
+  // Nix reads it on the host, so its files belong to trust, the cache key and the protected
+  // paths like a path: flake's. Relative spellings of these are refused rather than guessed.
+  for (std::string_view scheme : k_local_file_schemes) {
+    if (!util::starts_with(text, scheme)) continue;
+    std::string location = split_fragment(text.substr(scheme.size())).first;
+    location = location.substr(0, location.find('?'));
+    if (util::starts_with(location, "//localhost/")) location = location.substr(11);
+    else if (util::starts_with(location, "//")) location = location.substr(2);
+    if (location.empty() || location[0] != '/') {
+      return fail(bad_spec(agent, spec, "names a local file flake by a relative path; use an absolute path or path:./DIR"));
+    }
+    return NixSpec{text, collapse(location)};
   }
   return NixSpec{text, ""};
 }

@@ -12,6 +12,7 @@
 #include "sandbox/policy_parts.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
+#include "util/process.hpp"
 #include "util/strings.hpp"
 
 namespace jailed::sandbox {
@@ -80,41 +81,39 @@ void add_extra(std::vector<std::pair<std::string, std::string>>& out, const std:
   out.emplace_back(path, why);
 }
 
-// Returns the core.hooksPath values of a repository config (git config syntax, simplified:
-// any `hookspath = VALUE` line; git matches names case-insensitively).
-std::vector<std::string> hooks_paths_in(const std::string& config_text) {
-  std::vector<std::string> out;
-  for (const auto& raw : util::split(config_text, '\n')) {
-    std::string line(util::trim(raw));
-    auto equals = line.find('=');
-    if (equals == std::string::npos) continue;
-    std::string name(util::trim(std::string_view(line).substr(0, equals)));
-    std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (name != "hookspath") continue;
-    std::string value(util::trim(std::string_view(line).substr(equals + 1)));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
-    if (!value.empty()) out.push_back(value);
+// Returns true if `dir` or a directory above it holds a .git: only then can host git use a
+// hooks directory inside `dir`.
+bool in_repository(const std::string& dir) {
+  for (std::string at = dir;; at = util::parent_dir(at)) {
+    if (util::exists_nofollow(at + "/.git")) return true;
+    if (at == "/" || at == ".") return false;
   }
-  return out;
 }
 
-// Adds the hook directories a repository's core.hooksPath puts inside `root` (husky and
-// similar keep hooks in the work tree, where the agent could write them).
+// Adds the hooks directory host git uses for `root` when it lies inside `root` (husky and
+// similar keep hooks in the work tree, where the agent could write them). git itself answers,
+// so core.hooksPath from any config file, include or worktree counts, resolved as git does;
+// `rev-parse` reads config and runs nothing from the repository.
 Status probe_hooks_path(const std::string& root, std::vector<std::pair<std::string, std::string>>& out) {
-  auto config = util::read_file(root + "/.git/config", 1024 * 1024);
-  if (!config) return success();  // no repository here, or a worktree whose config is elsewhere
-  for (const auto& value : hooks_paths_in(*config)) {
-    // git resolves a relative hooksPath against the top of the work tree.
-    std::string path = util::normalize(value[0] == '/' ? value : root + "/" + value);
-    if (!util::is_within(path, root) || path == root) continue;
-    auto st = util::lstat_path(path);
-    if (!st) continue;
-    if (S_ISLNK(st->st_mode)) {
-      return fail("refusing to start: " + path + " (core.hooksPath) is a symlink; a protected path must be a real directory (inspect it)",
-                  ExitCode::not_allowed);
-    }
-    add_extra(out, path, "core.hooksPath: host git runs the hooks in it");
+  if (!in_repository(root)) return success();
+  auto git = util::find_in_path("git");
+  if (!git) return success();  // no git on the host: nothing there runs hooks
+  util::SystemRunner runner;
+  auto answer = runner.run({*git, "-C", root, "rev-parse", "--git-path", "hooks"});
+  if (!answer || answer->status != 0) return success();  // not a repository git can read
+  std::string value(util::trim(answer->out.substr(0, answer->out.find('\n'))));
+  if (value.empty()) return success();
+  // A relative answer is relative to -C's directory.
+  std::string path = util::normalize(value[0] == '/' ? value : root + "/" + value);
+  if (!util::is_within(path, root) || path == root) return success();
+  auto st = util::lstat_path(path);
+  if (!st) return success();
+  if (S_ISLNK(st->st_mode)) {
+    return fail("refusing to start: " + path +
+                    " (git's hooks directory) is a symlink; a protected path must be a real directory (inspect it)",
+                ExitCode::not_allowed);
   }
+  add_extra(out, path, "host git runs the hooks in it (core.hooksPath)");
   return success();
 }
 

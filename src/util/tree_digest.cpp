@@ -113,6 +113,15 @@ Status walk(const std::string& root, const std::string& rel, std::vector<std::st
 
 Result<std::string> tree_digest(const std::string& dir, Digest kind) {
   auto top = stat_path(dir);
+  if (top && S_ISREG(top->st_mode)) {
+    // A flake can be a single file (a tarball): its content is the tree.
+    auto digest = file_digest(dir, kind);
+    if (!digest) return digest.failure();
+    std::string material;
+    append_field(material, "file", "");
+    append_field(material, "content", *digest);
+    return kind == Digest::xxh128 ? xxh128_hex(material) : sha256_hex(material);
+  }
   if (!top || !S_ISDIR(top->st_mode)) return std::string("missing");
   std::vector<std::string> paths;
   if (auto walked = walk(dir, "", paths); !walked) return walked.failure();

@@ -13,7 +13,8 @@ enum class Digest {
 };
 
 // Returns a digest of every entry under `dir` (not .git): relative paths in byte order, file
-// contents and executable bits, symlink targets. A missing directory digests as "missing".
+// contents and executable bits, symlink targets. A regular file digests its content; a missing
+// path digests as "missing".
 Result<std::string> tree_digest(const std::string& dir, Digest kind);
 
 }  // namespace jailed::util

@@ -40,6 +40,20 @@ TEST_CASE("remote refs and store paths stay as written", "[nix]") {
   CHECK(*canonical(store) == resolve::NixSpec{store, ""});
 }
 
+TEST_CASE("every local-file flake spelling names its directory or file", "[nix]") {
+  // Nix reads these on the host: trust, the cache key and the protected paths need the location.
+  CHECK(canonical("git+file:/src/tools#x")->local_dir == "/src/tools");
+  CHECK(canonical("git+file:///src/tools?ref=main#x")->local_dir == "/src/tools");
+  CHECK(canonical("git+file://localhost/src/tools#x")->local_dir == "/src/tools");
+  CHECK(canonical("git+file:/src/app/../tools#x")->local_dir == "/src/tools");
+  CHECK(canonical("file:/src/tools.tar.gz#x")->local_dir == "/src/tools.tar.gz");
+  CHECK(canonical("tarball+file:///src/tools.tar.gz#x")->local_dir == "/src/tools.tar.gz");
+  CHECK(canonical("git+file:/src/tools#x")->text == "git+file:/src/tools#x");
+  auto relative = canonical("git+file:./tools#x");
+  REQUIRE_FALSE(relative.ok());
+  CHECK(relative.error().find("relative path") != std::string::npos);
+}
+
 TEST_CASE("bad specs are errors naming file and line", "[nix]") {
   CHECK(canonical("host:git").error() ==
         "/src/app/.jailed:3: agent \"bot\": package \"host:git\" is a host program, but this agent's packages come "

@@ -9,6 +9,7 @@
 #include "sandbox/bwrap_args.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
+#include "util/process.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -369,14 +370,27 @@ TEST_CASE("probe_project refuses a symlinked .git/hooks inside a real .git", "[s
   REQUIRE(facts.error().find(dir + "/.git/hooks is a symlink") != std::string::npos);
 }
 
-TEST_CASE("probe_project protects a core.hooksPath inside the work tree", "[sandbox]") {
+// Runs git with `args` in `dir`; returns its exit status.
+int git(const std::string& dir, std::vector<std::string> args) {
+  auto program = util::find_in_path("git");
+  if (!program) return -1;
+  args.insert(args.begin(), {*program, "-C", dir});
+  util::SystemRunner runner;
+  auto done = runner.run(args);
+  return done ? done->status : -1;
+}
+
+TEST_CASE("probe_project protects the hooks directory git uses inside the work tree", "[sandbox]") {
+  if (!util::find_in_path("git")) {
+    WARN("SKIP: git is not installed; nothing on this host would run hooks");
+    return;
+  }
   TempDir tmp;
   std::string dir = tmp.path + "/app";
-  REQUIRE(util::make_dirs(dir + "/.git").ok());
   REQUIRE(util::make_dirs(dir + "/.husky/_").ok());
-  REQUIRE(util::write_file_atomic(dir + "/.git/config",
-                                  "[core]\n\trepositoryformatversion = 0\n\thooksPath = .husky/_\n[remote \"o\"]\n\turl = x\n")
-              .ok());
+  REQUIRE(git(dir, {"init", "-q"}) == 0);
+  // A trailing comment, as husky writes none but people do: git still reads ".husky/_".
+  REQUIRE(util::write_file_atomic(dir + "/.git/config", "[core] hooksPath = .husky/_ ; husky\n").ok());
   auto facts = probe_project(dir, config::AgentConfig{});
   REQUIRE(facts.ok());
   REQUIRE(facts->extra_protected.size() == 1);
@@ -384,15 +398,24 @@ TEST_CASE("probe_project protects a core.hooksPath inside the work tree", "[sand
 
   auto policy = make_policy(crush_agent(), resolution(), host(), ProjectFacts{dir, {}, {}, {}, facts->extra_protected}, {});
   REQUIRE(mount_at(policy, dir + "/.husky/_").kind == MountKind::ro_bind);
-  REQUIRE(mount_at(policy, dir + "/.husky/_").reason == "protected: core.hooksPath: host git runs the hooks in it");
+  REQUIRE(mount_at(policy, dir + "/.husky/_").reason == "protected: host git runs the hooks in it (core.hooksPath)");
   // The parent is pinned, so the hooks cannot be swapped by renaming .husky.
   REQUIRE(mount_at(policy, dir + "/.husky").kind == MountKind::bind);
 
-  REQUIRE(util::remove_tree(dir + "/.husky/_").ok());
-  REQUIRE(::symlink("/tmp", (dir + "/.husky/_").c_str()) == 0);
+  // Through an include, as git resolves it.
+  REQUIRE(util::make_dirs(dir + "/tools/hooks").ok());
+  REQUIRE(util::write_file_atomic(tmp.path + "/extra.gitconfig", "[core]\n\thooksPath = tools/hooks\n").ok());
+  REQUIRE(util::write_file_atomic(dir + "/.git/config", "[include]\n\tpath = " + tmp.path + "/extra.gitconfig\n").ok());
+  auto included = probe_project(dir, config::AgentConfig{});
+  REQUIRE(included.ok());
+  REQUIRE(included->extra_protected.size() == 1);
+  REQUIRE(included->extra_protected[0].first == dir + "/tools/hooks");
+
+  REQUIRE(util::remove_tree(dir + "/tools/hooks").ok());
+  REQUIRE(::symlink("/tmp", (dir + "/tools/hooks").c_str()) == 0);
   auto linked = probe_project(dir, config::AgentConfig{});
   REQUIRE_FALSE(linked.ok());
-  REQUIRE(linked.error().find("core.hooksPath") != std::string::npos);
+  REQUIRE(linked.error().find("git's hooks directory") != std::string::npos);
 }
 
 TEST_CASE("policy: paths beneath a protected directory get no second bind", "[sandbox]") {
