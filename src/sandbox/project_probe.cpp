@@ -15,6 +15,8 @@
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
+extern char** environ;
+
 namespace jailed::sandbox {
 namespace {
 
@@ -81,13 +83,38 @@ void add_extra(std::vector<std::pair<std::string, std::string>>& out, const std:
   out.emplace_back(path, why);
 }
 
-// Returns true if `dir` or a directory above it holds a .git: only then can host git use a
-// hooks directory inside `dir`.
-bool in_repository(const std::string& dir) {
+// Returns the directory at or above `dir` that holds a .git, or "": only inside a repository
+// can host git use a hooks directory inside `dir`.
+std::string repository_top(const std::string& dir) {
   for (std::string at = dir;; at = util::parent_dir(at)) {
-    if (util::exists_nofollow(at + "/.git")) return true;
-    if (at == "/" || at == ".") return false;
+    if (util::exists_nofollow(at + "/.git")) return at;
+    if (at == "/" || at == ".") return "";
   }
+}
+
+// Returns true if git could use a hooks directory other than .git/hooks in the repository at
+// `top`: some config git reads mentions hooksPath or an include, the repository is a linked
+// worktree or has worktree config, or the environment steers git's config. Otherwise asking
+// git (a process, about a millisecond on every launch) would only confirm .git/hooks, which
+// .git's own protection covers.
+bool hooks_may_move(const std::string& top) {
+  auto git = util::lstat_path(top + "/.git");
+  if (!git || !S_ISDIR(git->st_mode) || util::exists_nofollow(top + "/.git/config.worktree")) return true;
+  for (char** entry = environ; entry && *entry; ++entry) {
+    std::string_view text = *entry;
+    for (std::string_view steering : {"GIT_CONFIG", "GIT_DIR=", "GIT_COMMON_DIR=", "GIT_WORK_TREE="}) {
+      if (util::starts_with(text, steering)) return true;
+    }
+  }
+  std::string home = util::home_dir();
+  std::string xdg_git = util::xdg_dir("CONFIG") + "/git/config";
+  for (const auto& file : {top + "/.git/config", home + "/.gitconfig", xdg_git, std::string("/etc/gitconfig")}) {
+    auto text = util::read_file(file, 1024 * 1024);
+    if (!text) continue;
+    std::transform(text->begin(), text->end(), text->begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    if (text->find("hookspath") != std::string::npos || text->find("include") != std::string::npos) return true;
+  }
+  return false;
 }
 
 // Adds the hooks directory host git uses for `root` when it lies inside `root` (husky and
@@ -95,7 +122,8 @@ bool in_repository(const std::string& dir) {
 // so core.hooksPath from any config file, include or worktree counts, resolved as git does;
 // `rev-parse` reads config and runs nothing from the repository.
 Status probe_hooks_path(const std::string& root, std::vector<std::pair<std::string, std::string>>& out) {
-  if (!in_repository(root)) return success();
+  std::string top = repository_top(root);
+  if (top.empty() || !hooks_may_move(top)) return success();
   auto git = util::find_in_path("git");
   if (!git) return success();  // no git on the host: nothing there runs hooks
   util::SystemRunner runner;

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,18 +70,19 @@ Result<Completed> SystemRunner::run(const std::vector<std::string>& argv) {
     return fail(std::string("cannot create a pipe: ") + std::strerror(errno));
   }
   auto args = to_c_strings(argv);
-  pid_t pid = ::fork();
-  if (pid < 0) return fail(std::string("cannot fork: ") + std::strerror(errno));
-  if (pid == 0) {
-    ::dup2(out_pipe[1], 1);
-    ::dup2(err_pipe[1], 2);
-    int devnull = ::open("/dev/null", O_RDONLY);
-    if (devnull >= 0) ::dup2(devnull, 0);
-    ::execvp(args[0], args.data());
-    std::string message = "cannot run " + argv[0] + ": " + std::strerror(errno) + "\n";
-    ssize_t ignored = ::write(2, message.data(), message.size());
-    (void)ignored;
-    ::_exit(127);
+  // posix_spawn, not fork: glibc starts the child with vfork semantics, so spawning does not
+  // copy jailed's page tables (a launch runs git once; the prompt path runs nothing).
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  pid_t pid = 0;
+  int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (spawned != 0) {
+    for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
+    return fail("cannot run " + argv[0] + ": " + std::strerror(spawned));
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);
