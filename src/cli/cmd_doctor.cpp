@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
 #include "trust/trust_store.hpp"
@@ -71,6 +72,24 @@ void check_sandbox(Checker& checker) {
   }
 }
 
+void check_landlock(Checker& checker) {
+  int abi = sandbox::probe_landlock_abi();
+  std::string helper = sandbox::find_landlock_helper();
+  if (abi < 1) {
+    checker.report(Verdict::warn, "landlock",
+                   "not in this kernel: Nix jails bind each store path on its own (slower start), and with "
+                   "network = on the host's abstract Unix sockets are reachable");
+  } else if (helper.empty()) {
+    checker.report(Verdict::warn, "landlock",
+                   "ABI " + std::to_string(abi) + ", but jailed-landlock is not installed (make install puts it in "
+                   "PREFIX/libexec/jailed): Nix jails fall back to binding each store path");
+  } else {
+    checker.report(Verdict::ok, "landlock",
+                   "ABI " + std::to_string(abi) + (abi >= 6 ? " (store confinement and socket scopes)" : " (store confinement)") +
+                       ", helper " + helper);
+  }
+}
+
 void check_hook(Checker& checker) {
   const char* hook = std::getenv("JAILED_HOOK");
   if (hook && *hook) {
@@ -117,6 +136,7 @@ int cmd_doctor(const Args& args) {
   Checker checker;
   std::cout << "jailed " << k_version << " (" << self_path() << ")\n";
   check_sandbox(checker);
+  check_landlock(checker);
   check_hook(checker);
   check_nix(checker);
   check_trust(checker);

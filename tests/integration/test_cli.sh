@@ -74,6 +74,7 @@ expect_eq "doctor passes on a machine with bwrap" 0 "$rc"
 expect_contains "doctor checks bwrap" "bwrap: bubblewrap" "$out"
 expect_contains "doctor probes user namespaces" "ok    user namespaces" "$out"
 expect_contains "doctor says how to add the hook" "jailed hook" "$out"
+expect_contains "doctor reports Landlock" "landlock: " "$out"
 out=$(JAILED_HOOK=bash "$JAILED" doctor 2>&1)
 expect_contains "doctor sees the hook" "shell hook: installed (bash)" "$out"
 
