@@ -180,8 +180,8 @@ int cmd_export(const Args& args) {
                   previous->activation == out.state->activation && previous->path_hash == out.state->path_hash &&
                   previous->file == out.state->file;
   if (!out.message.empty() && !repeated) info(out.message);
-  bool rehash = true;
-  std::cout << shell::emit(*shell, changes_for(out, previous), rehash);
+  // Rehash: bash and zsh remember where commands were found, and PATH may have changed.
+  std::cout << shell::emit(*shell, changes_for(out, previous), true);
   return 0;
 }
 
