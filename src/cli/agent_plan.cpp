@@ -27,8 +27,8 @@ const config::AgentConfig& pick_agent(const config::JailConfig& config, const st
 
 AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
                      const std::vector<std::string>& agent_args, bool prepare) {
-  auto file = read_allowed(jailed_file);
-  AgentPlan plan{config::load_config(jailed_file, file.content, user_context()).take(), {}, {}, {}};
+  auto [file, config] = load_allowed(jailed_file);
+  AgentPlan plan{std::move(config), {}, {}, {}};
   plan.agent = pick_agent(plan.config, name, by_shim);
 
   // On a cache hit this costs stat()s and a little SQLite; Nix runs only on a miss (the

@@ -52,7 +52,7 @@ int cmd_allow(const Args& args) {
     throw Error(loaded.error() + "\nnot allowed: fix the file, then run 'jailed allow' again", loaded.failure().code);
   }
   trust::TrustStore store(trust::TrustStore::default_path(), true);
-  auto checked = check_file(store, file);
+  auto checked = check_file(store, file, loaded);
   const auto& verdict = checked.verdict;
   if (verdict.status == trust::Status::allowed) {
     info(display_path(path) + " is already allowed");

@@ -74,7 +74,7 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
   out.state->file = file->stamp;
   try {
     trust::TrustStore store(trust::TrustStore::default_path(), false);
-    auto checked = check_file(store, *file);
+    auto checked = check_file(store, *file, config::load_config(found.path, file->content, user_context()));
     if (checked.verdict.status != trust::Status::allowed) {
       out.message = blocked_message(checked, found.path);
       return out;

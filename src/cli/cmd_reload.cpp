@@ -21,8 +21,7 @@ int cmd_reload(const Args& args) {
   if (parse_options(command_named("reload"), args, options, positional, values)) return 0;
 
   std::string path = config::locate_jailed_file("").take();
-  auto file = read_allowed(path);
-  auto config = config::load_config(path, file.content, user_context()).take();
+  auto [file, config] = load_allowed(path);
   std::string only = values["agent"].as<std::string>();
   if (!only.empty() && !config.find_agent(only)) {
     std::vector<std::string> names;

@@ -50,14 +50,14 @@ Report report_on(const std::string& path, trust::TrustStore& store) {
     return report;
   }
   report.real_path = file->real_path;
-  auto checked = check_file(store, *file);
+  auto config = config::load_config(path, file->content, user_context());
+  auto checked = check_file(store, *file, config);
   report.trust = status_word(checked.verdict.status);
   // Only an allowed file is used further: nothing of an untrusted file is acted on.
   if (checked.verdict.status != trust::Status::allowed) {
     report.problem = blocked_message(checked, path);
     return report;
   }
-  auto config = config::load_config(path, file->content, user_context());
   if (!config.ok()) {
     report.problem = config.error();
     return report;

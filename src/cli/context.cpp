@@ -30,12 +30,9 @@ std::string self_path() {
 
 config::UserContext user_context() { return {util::home_dir(), util::xdg_dir("CONFIG") + "/jailed"}; }
 
-std::string local_inputs(const config::LoadedFile& file) {
-  // Merging is not evaluating: nothing runs, only the package specs are read.
-  auto config = config::load_config(file.path, file.content, user_context());
-  if (!config.ok()) return "";  // an invalid file activates nothing anyway
+std::string local_inputs(const config::JailConfig& config) {
   std::set<std::string> dirs;
-  for (const auto& agent : config->agents) {
+  for (const auto& agent : config.agents) {
     auto specs = resolve::agent_specs(agent);
     if (!specs.ok()) continue;  // host: packages, or a bad spec reported when it runs
     for (const auto& spec : specs->all()) {
@@ -51,9 +48,11 @@ std::string local_inputs(const config::LoadedFile& file) {
   return out;
 }
 
-Checked check_file(trust::TrustStore& store, const config::LoadedFile& file) {
+Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
+                   const Result<config::JailConfig>& merged) {
   Checked checked;
-  checked.inputs = local_inputs(file);
+  // An invalid file activates nothing anyway: its inputs do not matter.
+  if (merged.ok()) checked.inputs = local_inputs(*merged);
   checked.verdict = store.check(file.real_path, file.content, checked.inputs);
   checked.inputs_only = checked.verdict.status == trust::Status::changed && checked.verdict.allowed_content &&
                         *checked.verdict.allowed_content == file.content;
@@ -78,17 +77,14 @@ std::string blocked_message(const Checked& checked, const std::string& path) {
   return shown + " is allowed";
 }
 
-config::LoadedFile read_allowed(const std::string& path) {
+Allowed load_allowed(const std::string& path) {
   auto file = config::read_jailed_file(path).take();
+  auto merged = config::load_config(path, file.content, user_context());
   trust::TrustStore store(trust::TrustStore::default_path(), false);
-  auto checked = check_file(store, file);
+  auto checked = check_file(store, file, merged);
+  // Trust first: the user is told to review an untrusted file before hearing of its errors.
   if (checked.verdict.status != trust::Status::allowed) throw Error(blocked_message(checked, path), ExitCode::not_allowed);
-  return file;
-}
-
-config::JailConfig load_allowed(const std::string& path) {
-  auto file = read_allowed(path);
-  return config::load_config(path, file.content, user_context()).take();
+  return {std::move(file), std::move(merged).take()};
 }
 
 }  // namespace jailed::cli

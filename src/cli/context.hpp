@@ -16,9 +16,9 @@ std::string self_path();
 // Returns the user's home and jailed config directory.
 config::UserContext user_context();
 
-// Returns a digest of the local files a .jailed makes Nix evaluate (path: and .# flakes), or ""
-// when it names none: trust covers them as it covers the file itself.
-std::string local_inputs(const config::LoadedFile& file);
+// Returns a digest of the local files a merged .jailed makes Nix evaluate (path:, .#, git+file:
+// ... flakes), or "" when it names none: trust covers them as it covers the file itself.
+std::string local_inputs(const config::JailConfig& config);
 
 // The trust verdict on a read .jailed and its local inputs.
 struct Checked {
@@ -27,17 +27,22 @@ struct Checked {
   bool inputs_only = false;   // the file is as allowed; only its local inputs changed
 };
 
-// Checks `file` and its local inputs against `store`.
-Checked check_file(trust::TrustStore& store, const config::LoadedFile& file);
+// Checks `file` and its local inputs against `store`; `merged` is the file merged with the
+// user's presets and defaults (merging is not evaluating), which names the local inputs.
+Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
+                   const Result<config::JailConfig>& merged);
 
 // Returns what to tell the user about a .jailed at `path` that is not allowed.
 std::string blocked_message(const Checked& checked, const std::string& path);
 
-// Reads the .jailed at `path` and checks the user allowed exactly these bytes;
-// throws ExitCode::not_allowed with what to do otherwise.
-config::LoadedFile read_allowed(const std::string& path);
+// A .jailed the user allowed, read once, and its merged configuration.
+struct Allowed {
+  config::LoadedFile file;
+  config::JailConfig config;
+};
 
-// Reads, checks trust, and merges the configuration of the .jailed at `path`.
-config::JailConfig load_allowed(const std::string& path);
+// Reads and merges the .jailed at `path` and checks the user allowed exactly these bytes (and
+// local inputs); throws ExitCode::not_allowed with what to do otherwise, then any config error.
+Allowed load_allowed(const std::string& path);
 
 }  // namespace jailed::cli
