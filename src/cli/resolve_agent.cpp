@@ -23,17 +23,13 @@ std::string host_path() {
 
 }  // namespace
 
-resolve::BackendKind backend_of(const config::AgentConfig& agent, const std::string& file) {
-  bool nix_installed = util::find_program("nix", host_path()).has_value();
-  return resolve::choose_backend(agent, nix_installed, file).take();
-}
-
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode) {
-  if (backend_of(agent, real_file) == resolve::BackendKind::host) {
+  auto nix_path = util::find_program("nix", host_path());
+  if (resolve::choose_backend(agent, nix_path.has_value(), real_file).take() == resolve::BackendKind::host) {
     resolve::HostBackend backend(host_path());
     return {backend.resolve(agent).take(), false};
   }
-  std::string nix = *util::find_program("nix", host_path());
+  std::string nix = *nix_path;
   cache::ClosureCache cache(cache::ClosureCache::default_db_path(), cache::ClosureCache::default_roots_dir(),
                             [](const std::string& message) { warn(message); });
   util::SystemRunner runner;

@@ -22,10 +22,6 @@ struct Resolved {
   bool cached = false;
 };
 
-// Returns the backend of `agent` of the .jailed `file`, given whether `nix` is on PATH;
-// throws the needs-Nix error.
-resolve::BackendKind backend_of(const config::AgentConfig& agent, const std::string& file);
-
 // Resolves `agent` of the allowed .jailed whose realpath is `real_file`; throws on failure
 // (Nix's own error included).
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode);
