@@ -40,10 +40,13 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
   // creating, initialising and deleting them at every open cost more than the queries.
   int persist = 1;
   sqlite3_file_control(m_db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+  // journal_size_limit=0: the last connection to close checkpoints the WAL and truncates it to
+  // nothing. A WAL left holding frames would be read back by every later open and copied into
+  // the database (with two fsyncs) again at every close, even by connections that only read.
   // Switching to (or recovering) WAL can answer SQLITE_BUSY without calling the busy handler
   // while another shell holds the lock: retry for up to the same five seconds.
   for (int attempt = 0;; ++attempt) {
-    int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr, nullptr, nullptr);
+    int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=0;", nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) break;
     bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
     if (busy && attempt < 500) {
