@@ -7,6 +7,7 @@
 #include "cli/output.hpp"
 #include "config/find.hpp"
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/store_view.hpp"
 #include "shell/shell.hpp"
@@ -28,6 +29,7 @@ const char* kind_word(sandbox::MountKind kind) {
     case sandbox::MountKind::bind: return "read-write";
     case sandbox::MountKind::symlink: return "symlink";
     case sandbox::MountKind::ro_data: return "generated";
+    case sandbox::MountKind::copy: return "copied";
     case sandbox::MountKind::empty_ro: return "empty, read-only";
     case sandbox::MountKind::unlisted_dir: return "unlisted";
     case sandbox::MountKind::remount_ro: return "sealed";
@@ -35,13 +37,28 @@ const char* kind_word(sandbox::MountKind kind) {
   return "?";
 }
 
-// The descriptors launch() would open; explain shows the argv with these stand-ins.
-sandbox::FdPlan nominal_fds(const sandbox::Policy& policy) {
-  sandbox::FdPlan fds;
-  fds.seccomp = 3;
+// The descriptors launch() would open, in its order; explain shows the argv with these stand-ins.
+struct NominalFds {
+  sandbox::FdPlan plan;
+  int args = -1;
+  sandbox::HelperFds helper;
+};
+
+NominalFds nominal_fds(const sandbox::Policy& policy) {
+  NominalFds fds;
+  fds.plan.seccomp = 3;
   int next = 4;
   for (const auto& mount : policy.mounts) {
-    if (mount.kind == sandbox::MountKind::ro_data) fds.data.push_back(next++);
+    if (mount.kind == sandbox::MountKind::ro_data || mount.kind == sandbox::MountKind::copy) {
+      fds.plan.files.push_back(next++);
+    }
+  }
+  fds.args = next++;
+  if (!policy.landlock_helper.empty()) {
+    fds.helper.program = next++;
+    fds.helper.ruleset = next++;
+    fds.helper.rules = next++;
+    if (policy.store_view == sandbox::StoreView::landlock) fds.helper.ready = next++;
   }
   return fds;
 }
@@ -73,10 +90,12 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
             << "  network:   " << (policy.network ? "on" : "off") << " (" << plan.agent.network_origin.text() << ")\n"
             << "  directory: " << quote(policy.chdir) << "\n"
             << (policy.store_view == sandbox::StoreView::none ? "" : "  store:     " + describe_store(policy) + "\n")
+            << (policy.landlock_helper.empty() ? "" : "  landlock:  " + sandbox::describe_helper(policy) + "\n")
             << "\nfile system, in order (later entries cover earlier ones):\n";
   for (const auto& mount : policy.mounts) {
     std::cout << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);
-    if (mount.kind == sandbox::MountKind::ro_bind || mount.kind == sandbox::MountKind::bind) {
+    if (mount.kind == sandbox::MountKind::ro_bind || mount.kind == sandbox::MountKind::bind ||
+        mount.kind == sandbox::MountKind::copy) {
       if (mount.source != mount.target) std::cout << " <- " << quote(mount.source);
     } else if (mount.kind == sandbox::MountKind::symlink) {
       std::cout << " -> " << quote(mount.source);
@@ -125,7 +144,9 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
     std::cout << (i ? "," : "") << json_string(name) << ":" << (hidden.count(name) ? "null" : json_string(value));
   }
   std::cout << "},\"store_view\":" << json_string(sandbox::store_view_name(policy.store_view))
-            << ",\"store_paths\":" << json_list(policy.store_paths) << ",\"seccomp_denies\":"
+            << ",\"store_paths\":" << json_list(policy.store_paths)
+            << ",\"landlock_helper\":" << (policy.landlock_helper.empty() ? "null" : json_string(policy.landlock_helper))
+            << ",\"seccomp_denies\":"
             << json_list(sandbox::seccomp_denials()) << ",\"notes\":" << json_list(policy.notes)
             << ",\"argv\":" << json_list(argv) << ",\"options\":" << json_list(options) << "}\n";
 }
@@ -144,9 +165,8 @@ int cmd_explain(const Args& args) {
   std::string file = config::locate_jailed_file("").take();
   auto plan = plan_agent(file, values["agent"].as<std::string>(), false, {}, false);
   auto fds = nominal_fds(plan.policy);
-  auto shown_options = masked_options(plan, fds);
-  int args_fd = 4 + static_cast<int>(fds.data.size());
-  auto argv = sandbox::bwrap_argv("bwrap", args_fd, plan.policy, args_fd + 1);
+  auto shown_options = masked_options(plan, fds.plan);
+  auto argv = sandbox::bwrap_argv("bwrap", fds.args, plan.policy, fds.helper);
   if (values.count("json")) {
     print_json(plan, shown_options, argv);
   } else {

@@ -6,7 +6,7 @@ namespace {
 
 void add(std::vector<std::string>& out, std::initializer_list<std::string> args) { out.insert(out.end(), args); }
 
-void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& fds, size_t& data_index) {
+void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& fds, size_t& file_index) {
   switch (mount.kind) {
     case MountKind::proc:
       add(out, {"--proc", mount.target});
@@ -42,9 +42,11 @@ void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& 
       add(out, {"--remount-ro", mount.target});
       break;
     case MountKind::ro_data:
-      // The content comes from a descriptor, so nothing is written to the host's disk;
-      // --perms makes the file world-readable like the real /etc/passwd.
-      add(out, {"--perms", "0644", "--ro-bind-data", std::to_string(fds.data.at(data_index++)), mount.target});
+    case MountKind::copy:
+      // A file written into the jail's root from a descriptor: no mount (bwrap re-reads the
+      // mount table after each), nothing on the host's disk. World-readable like the real
+      // /etc/passwd; read-only once the root is sealed.
+      add(out, {"--perms", "0644", "--file", std::to_string(fds.files.at(file_index++)), mount.target});
       break;
   }
 }
@@ -70,8 +72,8 @@ std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds) 
   // Nothing of the caller's environment (API keys, tokens) reaches the agent unless the policy lists it.
   add(out, {"--clearenv"});
   for (const auto& [name, value] : policy.env) add(out, {"--setenv", name, value});
-  size_t data_index = 0;
-  for (const auto& mount : policy.mounts) add_mount(out, mount, fds, data_index);
+  size_t file_index = 0;
+  for (const auto& mount : policy.mounts) add_mount(out, mount, fds, file_index);
   add(out, {"--chdir", policy.chdir});
   // No --new-session: TUIs need the controlling terminal. The seccomp filter denies TIOCSTI
   // and TIOCLINUX instead, so the agent cannot type into the user's shell through it.
@@ -79,13 +81,17 @@ std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds) 
   return out;
 }
 
-std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy, int rules_fd) {
+std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy,
+                                    const HelperFds& helper) {
   // Every option travels through --args: forwarded secrets in --setenv stay out of the
   // host's process list, and long mount lists out of the argv size limit.
   std::vector<std::string> argv{bwrap, "--args", std::to_string(args_fd), "--"};
-  // The helper confines the store and applies its scopes, then execs the command with its argv
+  // The helper completes and applies the Landlock ruleset, then execs the command with its argv
   // untouched.
-  if (!policy.store_helper.empty()) argv.insert(argv.end(), {policy.store_helper, std::to_string(rules_fd), "--"});
+  if (!policy.landlock_helper.empty()) {
+    argv.insert(argv.end(), {"/proc/self/fd/" + std::to_string(helper.program), std::to_string(helper.ruleset),
+                             helper.ready < 0 ? "-" : std::to_string(helper.ready), std::to_string(helper.rules), "--"});
+  }
   argv.insert(argv.end(), policy.command.begin(), policy.command.end());
   return argv;
 }

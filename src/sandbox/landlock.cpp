@@ -1,4 +1,4 @@
-// Probes the kernel for Landlock, finds the helper, and renders the rules the helper applies.
+// Probes the kernel for Landlock, finds the helper, decides when it runs, renders its rules.
 #include "sandbox/landlock.hpp"
 
 #include <limits.h>
@@ -9,6 +9,7 @@
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
+#include "util/strings.hpp"
 
 namespace jailed::sandbox {
 
@@ -42,10 +43,9 @@ std::string landlock_rules(const Policy& policy) {
     out += path;
     out += '\0';
   };
-  // The closure: the agent's programs and libraries, to read and run, nothing to change.
-  for (const auto& path : policy.store_paths) rule('x', path);
-  // Everything else the jail shows keeps the access its mount gives it; what no mount grants
-  // (all other store paths, /nix/store itself) is denied.
+  // Everything the jail shows keeps the access its mount gives it; what no mount grants (all
+  // other store paths, /nix/store itself, the jail's root) is denied. The closure's rules are
+  // added on the host (closure_rules.hpp).
   for (const auto& mount : policy.mounts) {
     switch (mount.kind) {
       case MountKind::proc:
@@ -61,13 +61,13 @@ std::string landlock_rules(const Policy& policy) {
         break;
       case MountKind::dir:
       case MountKind::ro_data:
+      case MountKind::copy:
       case MountKind::empty_ro:
         rule('r', mount.target);
         break;
       case MountKind::ro_bind:
-        // The store bind is what the ruleset confines: a rule on it would grant all of it. The
-        // helper needs no rule either: it is running before the ruleset exists.
-        if (mount.target == k_store_dir || mount.target == policy.store_helper) break;
+        // The store bind is what the ruleset confines: a rule on it would grant all of it.
+        if (mount.target == k_store_dir) break;
         rule(util::is_within(mount.target, "/etc") ? 'r' : 'x', mount.target);
         break;
       case MountKind::symlink:       // Landlock checks where a symlink leads, not the link
@@ -79,25 +79,30 @@ std::string landlock_rules(const Policy& policy) {
   return out;
 }
 
-std::vector<Mount> scope_mounts(const HostFacts& host, Policy& policy) {
+void plan_scopes(const HostFacts& host, Policy& policy) {
   // With network = off the jail has a network namespace of its own, which holds none of the
   // host's abstract sockets: nothing to scope.
-  if (!policy.network) return {};
+  if (!policy.network) return;
   std::string reachable = "abstract Unix sockets of the host are reachable (network = on and ";
   if (landlock::scopes(host.landlock_abi) == 0) {
     policy.notes.push_back(reachable + "no Landlock scopes on this kernel)");
-    return {};
+    return;
   }
-  // The store's helper (landlock view) applies the scopes along with its rules.
-  if (!policy.store_helper.empty()) return {};
   if (host.landlock_helper.empty()) {
     policy.notes.push_back(reachable + "the Landlock helper libexec/jailed/jailed-landlock is not installed)");
-    return {};
+    return;
   }
-  policy.store_helper = k_landlock_helper_target;
-  // Read-only, as in the store view: no agent may change the binary that confines later jails.
-  return {{MountKind::ro_bind, host.landlock_helper, k_landlock_helper_target,
-           "abstract Unix sockets and signals scoped by Landlock: applies the scopes, then runs the agent"}};
+  // The store's helper (landlock view) applies the scopes along with its rules.
+  policy.landlock_helper = host.landlock_helper;
+  policy.landlock_abi = host.landlock_abi;
+}
+
+std::string describe_helper(const Policy& policy) {
+  if (policy.landlock_helper.empty()) return "";
+  std::vector<std::string> does;
+  if (policy.store_view == StoreView::landlock) does.push_back("confines the store to the closure");
+  if (landlock::scopes(policy.landlock_abi) != 0) does.push_back("scopes abstract Unix sockets and signals");
+  return policy.landlock_helper + " (run from a descriptor) " + util::join(does, " and ") + ", then runs the agent";
 }
 
 }  // namespace jailed::sandbox

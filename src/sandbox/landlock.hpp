@@ -8,9 +8,6 @@
 
 namespace jailed::sandbox {
 
-// Where the Landlock helper is bound inside the jail (read-only, outside every granted path).
-inline constexpr const char* k_landlock_helper_target = "/run/jailed/landlock";
-
 // Returns the running kernel's Landlock ABI version, or 0 when Landlock is missing or disabled.
 int probe_landlock_abi();
 
@@ -18,15 +15,18 @@ int probe_landlock_abi();
 // in ../libexec/jailed/ from its bin directory (an install); "" if neither exists.
 std::string find_landlock_helper();
 
-// Returns the helper's rules for `policy`: NUL-separated pairs of a class letter (r, x, d, w;
-// see landlock_access.hpp) and a path: the closure, then one rule per mount the jail grants.
-// "" (scopes only) unless the store view is landlock.
+// Returns the helper's rules for the jail's own mounts: NUL-separated pairs of a class letter
+// (r, x, d, w; see landlock_access.hpp) and a path, one per mount the jail grants. "" (scopes
+// only) unless the store view is landlock. The closure's rules are not among them: jailed adds
+// those on the host (closure_rules.hpp).
 std::string landlock_rules(const Policy& policy);
 
-// Returns the helper's mount for a jail on the host's network (policy.network) whose store view
-// runs no helper, so that its scopes keep the host's abstract Unix sockets out of reach, and sets
-// policy.store_helper; where the kernel (ABI < 6) or the install cannot, adds a note instead.
-// Pure, like store_mounts: call it after them.
-std::vector<Mount> scope_mounts(const HostFacts& host, Policy& policy);
+// Runs the helper in front of a jail on the host's network (policy.network), so that its scopes
+// keep the host's abstract Unix sockets out of reach: sets policy.landlock_helper unless the
+// kernel (ABI < 6) or the install cannot, which adds a note instead. Call after store_mounts.
+void plan_scopes(const HostFacts& host, Policy& policy);
+
+// Returns what the helper does for `policy` in words, for explain; "" when it runs no helper.
+std::string describe_helper(const Policy& policy);
 
 }  // namespace jailed::sandbox

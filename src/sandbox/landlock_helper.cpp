@@ -1,11 +1,15 @@
-// jailed-landlock: runs inside the jail, confines the agent with a Landlock ruleset, then
-// becomes the agent. Usage: jailed-landlock FD -- PROGRAM [ARGS...]
+// jailed-landlock: runs inside the jail, completes and applies the Landlock ruleset jailed
+// prepared, then becomes the agent.
+// Usage: jailed-landlock RULESET READY RULES -- PROGRAM [ARGS...]
 //
-// FD holds the rules, NUL-separated pairs of a class letter and a path ("x\0/nix/store/...\0").
-// From Landlock ABI 6 on the ruleset also scopes abstract Unix sockets and signals. Empty rules
-// ask for the scopes alone: the file system stays as bwrap set it up.
-// Static and libc-only: it starts in a jail that has no /lib, and it runs on every launch.
+// RULESET is a ruleset jailed created on the host. For a confined store, a child of jailed adds
+// a rule per closure path to it while bwrap builds the jail, then writes "1" to READY ("-" when
+// there is nothing to wait for). RULES holds the rules of the jail's own mounts, which exist only
+// in here: NUL-separated pairs of a class letter and a path ("w\0/tmp\0"). Empty RULES mean a
+// ruleset with scopes alone: the file system stays as bwrap set it up.
+// Static and libc-only: bwrap runs it from a descriptor in a jail that has no /lib, on every launch.
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -16,7 +20,7 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "sandbox/landlock_access.hpp"
+#include "sandbox/landlock_calls.hpp"
 
 namespace ll = jailed::sandbox::landlock;
 
@@ -25,20 +29,6 @@ namespace {
 // Exit statuses as env(1) uses them: the program could not be started, or was not found.
 constexpr int k_cannot_run = 126;
 constexpr int k_not_found = 127;
-
-// The kernel's struct landlock_ruleset_attr as of ABI 6. Below ABI 6 only handled_access_fs is
-// passed (size 8): an older kernel rejects a larger struct whose extra fields are not zero.
-struct RulesetAttr {
-  uint64_t handled_access_fs;
-  uint64_t handled_access_net;  // always 0: the network namespace decides the network
-  uint64_t scoped;
-};
-
-// The kernel's struct landlock_path_beneath_attr (packed in the uapi header).
-struct __attribute__((packed)) PathBeneathAttr {
-  uint64_t allowed_access;
-  int32_t parent_fd;
-};
 
 [[noreturn]] void die(int status, const char* what, const char* detail) {
   std::fprintf(stderr, "jailed-landlock: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
@@ -63,26 +53,38 @@ char* read_rules(int fd, size_t& size) {
   return data;
 }
 
-// Adds one rule; a path missing in this jail grants nothing and is skipped.
+// Adds one rule of the rules text.
 void add_rule(int ruleset, char rule_class, const char* path, int abi) {
   uint64_t access = ll::class_access(rule_class, abi);
   if (access == 0) die(k_cannot_run, "unknown rule class in the rules for", path);
-  // O_PATH: the rule needs the inode, not read permission on it. Directories first: most rules
-  // name one, and knowing it from open() saves an fstat() per store path on every launch.
-  int fd = ::open(path, O_PATH | O_CLOEXEC | O_DIRECTORY);
-  if (fd < 0 && errno == ENOTDIR) {
-    fd = ::open(path, O_PATH | O_CLOEXEC);
-    access &= ll::k_file_access;  // a rule on a file may only name file rights
-  }
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) return;
-    die(k_cannot_run, path, std::strerror(errno));
-  }
-  PathBeneathAttr rule{access, fd};
-  if (::syscall(ll::k_sys_add_rule, ruleset, ll::k_rule_path_beneath, &rule, 0) != 0) {
-    die(k_cannot_run, path, std::strerror(errno));
+  if (int failed = ll::add_path_rule(ruleset, access, path); failed != 0) die(k_cannot_run, path, std::strerror(failed));
+}
+
+// Returns the descriptor named by `arg`, or -1 for "-".
+int descriptor(const char* arg) {
+  if (std::strcmp(arg, "-") == 0) return -1;
+  char* end = nullptr;
+  long fd = std::strtol(arg, &end, 10);
+  if (*arg == '\0' || *end != '\0' || fd < 0 || fd > 65535) die(k_cannot_run, "bad descriptor", arg);
+  return static_cast<int>(fd);
+}
+
+// Waits until jailed's child has added the closure's rules: "1", then end of file. Anything
+// else (it failed, or died) leaves the ruleset incomplete, and the agent must not start.
+void wait_ready(int fd) {
+  char text[512];
+  size_t size = 0;
+  for (;;) {
+    ssize_t n = ::read(fd, text + size, sizeof text - 1 - size);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) die(k_cannot_run, "cannot read whether the store's rules are complete", std::strerror(errno));
+    if (n == 0 || (size += static_cast<size_t>(n)) == sizeof text - 1) break;
   }
   ::close(fd);
+  text[size] = '\0';
+  if (std::strcmp(text, "1") != 0) {
+    die(k_cannot_run, "the store's rules are incomplete", size ? text : "jailed stopped before adding them");
+  }
 }
 
 // Lets the agent reopen its own terminal or output file through /dev/stdout, /dev/stderr or
@@ -99,7 +101,7 @@ void add_standard_fds(int ruleset, int abi) {
     uint64_t access = (mode != O_WRONLY ? ll::k_read_file : 0) |
                       (mode != O_RDONLY ? ll::k_write_file | ll::k_truncate : 0);
     access &= ll::handled_access(abi);
-    PathBeneathAttr rule{access, fd};
+    ll::PathBeneathAttr rule{access, fd};
     // A failure only leaves the descriptor's path unreopenable; the descriptor itself still works.
     (void)::syscall(ll::k_sys_add_rule, ruleset, ll::k_rule_path_beneath, &rule, 0);
   }
@@ -108,32 +110,19 @@ void add_standard_fds(int ruleset, int abi) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4 || std::strcmp(argv[2], "--") != 0) {
-    die(k_cannot_run, "usage: jailed-landlock FD -- PROGRAM [ARGS...]", nullptr);
+  if (argc < 6 || std::strcmp(argv[4], "--") != 0) {
+    die(k_cannot_run, "usage: jailed-landlock RULESET READY RULES -- PROGRAM [ARGS...]", nullptr);
   }
-  char* end = nullptr;
-  long rules_fd = std::strtol(argv[1], &end, 10);
-  if (*argv[1] == '\0' || *end != '\0' || rules_fd < 0 || rules_fd > 65535) {
-    die(k_cannot_run, "bad descriptor", argv[1]);
-  }
+  int ruleset = descriptor(argv[1]);
+  int ready = descriptor(argv[2]);
+  int rules_fd = descriptor(argv[3]);
+  if (ruleset < 0 || rules_fd < 0) die(k_cannot_run, "no ruleset or no rules descriptor", nullptr);
   size_t size = 0;
-  char* rules = read_rules(static_cast<int>(rules_fd), size);
+  char* rules = read_rules(rules_fd, size);
+  if (ready >= 0) wait_ready(ready);
 
-  // Fail closed: the jail shows all of /nix/store, so running the agent unconfined would show
-  // it everything jailed meant to hide.
   long abi = ::syscall(ll::k_sys_create_ruleset, nullptr, 0, ll::k_create_ruleset_version);
   if (abi < 1) die(k_cannot_run, "Landlock is not available in this kernel", std::strerror(errno));
-  // Empty rules mean scopes only: handling no file-system right leaves every path as it is.
-  bool confine_fs = size > 0;
-  RulesetAttr attr{confine_fs ? ll::handled_access(static_cast<int>(abi)) : 0, 0, ll::scopes(static_cast<int>(abi))};
-  // Fail closed here too: jailed asks for scopes alone only where it found ABI 6.
-  if (!confine_fs && attr.scoped == 0) {
-    die(k_cannot_run, "no rules, and this kernel's Landlock has no scopes (they need ABI 6)", nullptr);
-  }
-  size_t attr_size = attr.scoped != 0 ? sizeof attr : sizeof attr.handled_access_fs;
-  long ruleset = ::syscall(ll::k_sys_create_ruleset, &attr, attr_size, 0);
-  if (ruleset < 0) die(k_cannot_run, "cannot create a Landlock ruleset", std::strerror(errno));
-
   if (size > 0 && rules[size - 1] != '\0') die(k_cannot_run, "the rules do not end in a NUL byte", nullptr);
   for (size_t at = 0; at < size;) {
     const char* rule_class = rules + at;
@@ -141,10 +130,11 @@ int main(int argc, char** argv) {
     if (std::strlen(rule_class) != 1 || at >= size) die(k_cannot_run, "malformed rule", rule_class);
     const char* path = rules + at;
     at += std::strlen(path) + 1;
-    add_rule(static_cast<int>(ruleset), rule_class[0], path, static_cast<int>(abi));
+    add_rule(ruleset, rule_class[0], path, static_cast<int>(abi));
   }
+  // Rules mean the ruleset confines the file system (jailed handles no rights otherwise).
+  if (size > 0) add_standard_fds(ruleset, static_cast<int>(abi));
   std::free(rules);
-  if (confine_fs) add_standard_fds(static_cast<int>(ruleset), static_cast<int>(abi));
 
   // Required for an unprivileged restrict_self; bwrap sets it already, so this only makes
   // the helper safe to run on its own.
@@ -154,9 +144,13 @@ int main(int argc, char** argv) {
   if (::syscall(ll::k_sys_restrict_self, ruleset, 0) != 0) {
     die(k_cannot_run, "cannot apply the Landlock ruleset", std::strerror(errno));
   }
-  ::close(static_cast<int>(ruleset));
+  // The agent gets the standard descriptors only: not the ruleset, nor this helper's binary,
+  // which bwrap ran from a descriptor.
+  if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+    die(k_cannot_run, "cannot mark descriptors close-on-exec", std::strerror(errno));
+  }
 
   // argv and the environment pass through untouched; PATH decides a name without a slash.
-  ::execvp(argv[3], argv + 3);
-  die(errno == ENOENT ? k_not_found : k_cannot_run, argv[3], std::strerror(errno));
+  ::execvp(argv[5], argv + 5);
+  die(errno == ENOENT ? k_not_found : k_cannot_run, argv[5], std::strerror(errno));
 }

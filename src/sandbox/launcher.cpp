@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/closure_rules.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/seccomp.hpp"
 #include "util/files.hpp"
@@ -139,10 +140,15 @@ Status launch(const Policy& policy, const std::string& bwrap) {
   if (!seccomp) return seccomp.failure();
   plan.seccomp = fds.keep(*seccomp);
   for (const auto& mount : policy.mounts) {
-    if (mount.kind != MountKind::ro_data) continue;
-    auto fd = memory_file("jailed-data", mount.source, fds);
-    if (!fd) return fd.failure();
-    plan.data.push_back(*fd);
+    if (mount.kind == MountKind::ro_data) {
+      auto fd = memory_file("jailed-data", mount.source, fds);
+      if (!fd) return fd.failure();
+      plan.files.push_back(*fd);
+    } else if (mount.kind == MountKind::copy) {
+      int fd = ::open(mount.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
+      if (fd < 0) return fail("cannot read " + mount.source + ": " + errno_text());
+      plan.files.push_back(fds.keep(fd));
+    }
   }
 
   std::string args;
@@ -154,26 +160,38 @@ Status launch(const Policy& policy, const std::string& bwrap) {
   }
   auto args_fd = memory_file("jailed-args", args, fds);
   if (!args_fd) return args_fd.failure();
-  // bwrap passes this one through to the helper, which reads and closes it before the agent runs.
-  int rules_fd = -1;
-  if (!policy.store_helper.empty()) {
-    // The rules split at NUL bytes too: one inside a store path would forge a rule.
+
+  HelperFds helper;
+  if (!policy.landlock_helper.empty()) {
+    // bwrap passes these through to the helper, which closes them before the agent runs.
+    int program = ::open(policy.landlock_helper.c_str(), O_PATH | O_CLOEXEC);
+    if (program < 0) return fail("cannot open the Landlock helper " + policy.landlock_helper + ": " + errno_text());
+    helper.program = fds.keep(program);
+    auto ruleset = create_helper_ruleset(policy);
+    if (!ruleset) return ruleset.failure();
+    helper.ruleset = fds.keep(*ruleset);
+    // The rules split at NUL bytes too: one inside a path would forge a rule.
     for (const auto& path : policy.store_paths) {
       if (path.find('\0') != std::string::npos) return fail("refusing to start: a store path holds a NUL byte");
     }
-    std::string rules = landlock_rules(policy);  // empty outside the landlock view: scopes only
-    auto fd = memory_file("jailed-landlock-rules", rules, fds);
-    if (!fd) return fd.failure();
-    rules_fd = *fd;
+    auto rules = memory_file("jailed-landlock-rules", landlock_rules(policy), fds);
+    if (!rules) return rules.failure();
+    helper.rules = *rules;
   }
 
   // Exactly these descriptors cross into bwrap; it reads and closes them before the agent starts.
   for (int fd : fds.all()) {
     if (::fcntl(fd, F_SETFD, 0) != 0) return fail("cannot pass descriptor " + std::to_string(fd) + ": " + errno_text());
   }
+  if (policy.store_view == StoreView::landlock) {
+    auto ready = start_closure_rules(helper.ruleset, policy);
+    if (!ready) return ready.failure();
+    helper.ready = fds.keep(*ready);
+    if (::fcntl(helper.ready, F_SETFD, 0) != 0) return fail("cannot pass the store rules' report: " + errno_text());
+  }
   // An empty environment: bwrap's --clearenv decides the agent's anyway, and bwrap stays as
   // PID 1 of the jail, where the agent could read its environment in /proc/1/environ.
-  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy, rules_fd), {});
+  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy, helper), {});
 }
 
 }  // namespace jailed::sandbox

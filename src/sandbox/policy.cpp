@@ -198,10 +198,10 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& path : resolution.readonly) mounts.add(MountKind::ro_bind, path.path, path.path, path.reason);
   for (const auto& mount : store_mounts(resolution, host, policy)) mounts.add(mount);
   // On the host's network, the helper runs in front of the command for its Landlock scopes.
-  for (const auto& mount : scope_mounts(host, policy)) mounts.add(mount);
+  plan_scopes(host, policy);
   for (const auto& link : resolution.symlinks) mounts.add(MountKind::symlink, link.target, link.path, "system symlink");
   if (!resolution.shell.empty() && resolution.shell != "/bin/sh") {
-    mounts.add(MountKind::ro_bind, resolution.shell, "/bin/sh", "a POSIX shell for scripts");
+    mounts.add(MountKind::symlink, resolution.shell, "/bin/sh", "a POSIX shell for scripts");
   }
 
   // 3. Only root and the caller exist, so the host's account list stays private.
@@ -213,7 +213,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     for (const auto& file : host.network_files) mounts.add(MountKind::ro_bind, file, file, "network: DNS and TLS");
   }
   if (agent.timezone && host.localtime) {
-    mounts.add(MountKind::ro_bind, "/etc/localtime", "/etc/localtime", "the time zone");
+    mounts.add(MountKind::copy, "/etc/localtime", "/etc/localtime", "the time zone");
   }
 
   // 5. The work directory, read-write.
@@ -250,6 +250,9 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   protect(mounts, project);
   // 9. Per-path store binds, last: see late_store_mounts.
   for (const auto& mount : late_store_mounts(policy)) mounts.add(mount);
+  // 10. The jail's own root holds the generated files, symlinks and mount points: sealed, so the
+  // agent can neither change them nor leave files beside them.
+  mounts.add(MountKind::remount_ro, "", "/", "sealed: the jail's root (generated files, symlinks) is read-only");
 
   policy.mounts = mounts.take();
   for (const auto& mount : policy.mounts) {

@@ -21,7 +21,8 @@ enum class MountKind {
   ro_bind,  // source read-only at target
   bind,     // source read-write at target
   symlink,  // symlink at target pointing to source
-  ro_data,  // a read-only file at target holding `source` as its content
+  ro_data,  // a file at target holding `source` as its content (read-only with the root)
+  copy,     // a file at target holding a copy of the file `source` (read-only with the root)
   empty_ro, // an empty read-only directory at target
   unlisted_dir,  // an empty tmpfs at target, mode 0111: what is mounted beneath opens by name, unlisted
   remount_ro,    // target made read-only, after the mounts beneath it exist
@@ -57,7 +58,7 @@ struct Policy {
   StoreView store_view = StoreView::none;
   std::vector<std::string> store_paths;  // the closure the agent may read (empty for none/full)
   int landlock_abi = 0;                  // the ABI the ruleset is built for (store_view landlock)
-  std::string store_helper;              // the Landlock helper inside the jail, run before command
+  std::string landlock_helper;           // jailed-landlock on the host, run in front of command; "" for none
 };
 
 // Facts about the caller and the host that the policy depends on.

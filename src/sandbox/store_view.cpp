@@ -3,8 +3,6 @@
 // With Landlock the store is bound once and a ruleset confines reading to the closure instead.
 #include "sandbox/store_view.hpp"
 
-#include "sandbox/landlock.hpp"
-#include "sandbox/landlock_access.hpp"
 #include "util/files.hpp"
 
 namespace jailed::sandbox {
@@ -37,15 +35,9 @@ std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const Hos
     policy.store_view = StoreView::landlock;
     policy.store_paths = closure;
     policy.landlock_abi = host.landlock_abi;
-    policy.store_helper = k_landlock_helper_target;
+    policy.landlock_helper = host.landlock_helper;
     mounts.push_back({MountKind::ro_bind, k_store_dir, k_store_dir,
                       "the store, read-only; Landlock lets the agent read only the " + count + " closure paths"});
-    // Read-only: it is the host's binary that confines every later jail, so no agent may change it.
-    bool scoped = landlock::scopes(host.landlock_abi) != 0;
-    mounts.push_back({MountKind::ro_bind, host.landlock_helper, k_landlock_helper_target,
-                      scoped ? "applies the Landlock ruleset (abstract Unix sockets and signals scoped by Landlock), "
-                               "then runs the agent"
-                             : "applies the Landlock ruleset, then runs the agent"});
   } else {
     policy.store_view = StoreView::per_path;
     policy.store_paths = closure;
@@ -57,7 +49,7 @@ std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const Hos
   // The host's env would not even run in a Nix jail (no /lib); scripts starting
   // #!/usr/bin/env get the closure's.
   if (!host.store_env.empty()) {
-    mounts.push_back({MountKind::ro_bind, host.store_env, "/usr/bin/env", "env from the closure, for #!/usr/bin/env"});
+    mounts.push_back({MountKind::symlink, host.store_env, "/usr/bin/env", "env from the closure, for #!/usr/bin/env"});
   }
   return mounts;
 }

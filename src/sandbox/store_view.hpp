@@ -11,7 +11,7 @@ namespace jailed::sandbox {
 inline constexpr const char* k_store_dir = "/nix/store";
 
 // Returns the mounts that show the store to a Nix jail (none for other backends) and records
-// the chosen view in `policy` (store_view, store_paths, landlock_abi, store_helper, notes).
+// the chosen view in `policy` (store_view, store_paths, landlock_abi, landlock_helper, notes).
 // Pure: Landlock's availability and the helper's path come from `host`; JAILED_NO_LANDLOCK=1 in
 // the caller's environment forces the per-path view (tests and benchmarks).
 std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const HostFacts& host, Policy& policy);

@@ -288,6 +288,12 @@ jrun "$P" '
   echo EVIL > "/usr/jailed-test-$1" && echo "USR_WRITE_OK"
   echo EVIL > "/tmp/jailed-test-$1" && echo "TMP_INSIDE[$(cat "/tmp/jailed-test-$1")]"
   echo OK > "$PWD/written-inside" && echo "PROJECT_WRITE_OK"
+  echo EVIL > "/jailed-root-$1" 2>/dev/null && echo "ROOT_WRITE_OK"
+  mkdir "/etc/jailed-dir-$1" 2>/dev/null && echo "ROOT_MKDIR_OK"
+  echo "EVIL::0:0::/:/bin/sh" >> /etc/passwd 2>/dev/null && echo "PASSWD_WRITE_OK"
+  chmod 666 /etc/passwd 2>/dev/null && echo "PASSWD_CHMOD_OK"
+  grep -q "^$(id -un):" /etc/passwd && echo "PASSWD_READ_OK"
+  echo FDS[$(ls /proc/self/fd)]  # the shell'"'"'s 0-2, and 3 for the listing
 ' "$M"
 expect_eq "writes: host ~/.bashrc unchanged" "$BASHRC_SHA" "$(sha "$HOME/.bashrc")"
 expect_true "writes: host ~/.local/bin/git not planted" "it exists" ! -e "$HOME/.local/bin/git"
@@ -298,6 +304,12 @@ expect_contains "writes: control: /tmp is writable inside" "TMP_INSIDE[EVIL]" "$
 expect_true "writes: /tmp write vanished (host /tmp untouched)" "/tmp/jailed-test-$M exists" ! -e "/tmp/jailed-test-$M"
 expect_contains "writes: control: the project is writable inside" "PROJECT_WRITE_OK" "$OUT"
 expect_eq "writes: control: the project write reached the host" "OK" "$(cat "$P/written-inside" 2>/dev/null)"
+expect_not_contains "writes: the jail's root is read-only" "ROOT_WRITE_OK" "$OUT"
+expect_not_contains "writes: nothing can be created in the jail's /etc" "ROOT_MKDIR_OK" "$OUT"
+expect_not_contains "writes: the generated /etc/passwd cannot be appended to" "PASSWD_WRITE_OK" "$OUT"
+expect_not_contains "writes: ... nor made writable" "PASSWD_CHMOD_OK" "$OUT"
+expect_contains "writes: control: the generated /etc/passwd names the caller" "PASSWD_READ_OK" "$OUT"
+expect_contains "writes: the agent starts with stdin, stdout and stderr only" "FDS[0 1 2 3]" "$OUT"
 
 # ---------------------------------------------------------------------------------------------
 # 3. Protected files
@@ -523,7 +535,7 @@ if wait_for 5 test -s "$WORLD/port"; then
       "UNIX_ERR=EPERM" "$OUT"
     expect_not_contains "net on: the host listener saw nothing on its abstract socket" "TOKEN_ON_$M-unix" \
       "$(cat "$LOG")"
-    expect_contains "net on: explain names the scope" "abstract Unix sockets and signals scoped by Landlock" \
+    expect_contains "net on: explain names the scope" "scopes abstract Unix sockets and signals" \
       "$(cd "$ON" && "$JAILED" explain sh 2>&1)"
     # Sockets bound inside the jail stay within its Landlock domain, so the agent can still use them.
     jrun "$ON" 'python3 -c "

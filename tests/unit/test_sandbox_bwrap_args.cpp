@@ -37,7 +37,7 @@ Policy small_policy() {
 TEST_CASE("bwrap_options renders a policy exactly, in order", "[sandbox]") {
   FdPlan fds;
   fds.seccomp = 5;
-  fds.data = {6, 7};
+  fds.files = {6, 7};
   REQUIRE(bwrap_options(small_policy(), fds) ==
           std::vector<std::string>{
               "--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
@@ -45,8 +45,8 @@ TEST_CASE("bwrap_options renders a policy exactly, in order", "[sandbox]") {
               "--setenv", "HOME", "/root", "--setenv", "API_KEY", "secret value",
               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/run",
               "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
-              "--perms", "0644", "--ro-bind-data", "6", "/etc/passwd",
-              "--perms", "0644", "--ro-bind-data", "7", "/etc/group",
+              "--perms", "0644", "--file", "6", "/etc/passwd",
+              "--perms", "0644", "--file", "7", "/etc/group",
               "--bind", "/p", "/p", "--ro-bind", "/p/.jailed", "/p/.jailed",
               "--chdir", "/p", "--seccomp", "5"});
 }
@@ -76,4 +76,29 @@ TEST_CASE("bwrap_options makes a placeholder an empty tmpfs remounted read-only"
 TEST_CASE("bwrap_argv passes options by descriptor and keeps secrets off the command line", "[sandbox]") {
   auto argv = bwrap_argv("/usr/bin/bwrap", 9, small_policy());
   REQUIRE(argv == std::vector<std::string>{"/usr/bin/bwrap", "--args", "9", "--", "/usr/bin/bot", "--flag"});
+}
+
+TEST_CASE("bwrap_argv runs the Landlock helper from its descriptor in front of the command", "[sandbox]") {
+  auto policy = small_policy();
+  policy.landlock_helper = "/usr/libexec/jailed/jailed-landlock";
+  REQUIRE(bwrap_argv("bwrap", 9, policy, HelperFds{10, 11, 13, 12}) ==
+          std::vector<std::string>{"bwrap", "--args", "9", "--", "/proc/self/fd/10", "11", "13", "12", "--",
+                                   "/usr/bin/bot", "--flag"});
+  // Scopes only: no child adds store rules, so there is nothing to wait for.
+  REQUIRE(bwrap_argv("bwrap", 9, policy, HelperFds{10, 11, -1, 12}).at(6) == "-");
+}
+
+TEST_CASE("bwrap_options writes generated and copied files from descriptors, mounting nothing", "[sandbox]") {
+  Policy policy;
+  policy.chdir = "/p";
+  policy.mounts = {{MountKind::ro_data, "root:x:0:\n", "/etc/group", "r"},
+                   {MountKind::copy, "/etc/localtime", "/etc/localtime", "r"},
+                   {MountKind::remount_ro, "", "/", "r"}};
+  auto options = bwrap_options(policy, FdPlan{3, {4, 5}});
+  auto at = std::find(options.begin(), options.end(), "--perms");
+  REQUIRE(at != options.end());
+  REQUIRE(std::vector<std::string>(at, at + 12) ==
+          std::vector<std::string>{"--perms", "0644", "--file", "4", "/etc/group", "--perms", "0644", "--file", "5",
+                                   "/etc/localtime", "--remount-ro", "/"});
+  REQUIRE_THROWS_AS(bwrap_options(policy, FdPlan{3, {4}}), std::out_of_range);
 }

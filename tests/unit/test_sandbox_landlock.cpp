@@ -1,9 +1,14 @@
 // Unit tests for sandbox/landlock: the rules text of a policy, the ABI-dependent rights, the probes.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <cstring>
 
 #include "sandbox/landlock.hpp"
 #include "sandbox/landlock_access.hpp"
+#include "sandbox/landlock_calls.hpp"
 #include "util/paths.hpp"
 
 using namespace jailed;
@@ -25,37 +30,36 @@ std::string rules(const std::vector<std::pair<char, std::string>>& pairs) {
 
 }  // namespace
 
-TEST_CASE("landlock rules: the closure, then each mount with the access it grants", "[sandbox]") {
+TEST_CASE("landlock rules: each mount of the jail with the access it grants, not the closure", "[sandbox]") {
   Policy policy;
   policy.store_view = StoreView::landlock;
-  policy.store_helper = k_landlock_helper_target;
-  policy.store_paths = {"/nix/store/aaa-agent", "/nix/store/bbb-bash"};
+  policy.landlock_helper = "/usr/libexec/jailed/jailed-landlock";
+  policy.store_paths = {"/nix/store/aaa-agent", "/nix/store/bbb-bash"};  // added on the host
   policy.mounts = {
       {MountKind::proc, "", "/proc", ""},
       {MountKind::dev, "", "/dev", ""},
       {MountKind::tmpfs, "", "/tmp", ""},
       {MountKind::tmpfs, "", "/home/u", ""},
       {MountKind::ro_bind, "/nix/store", "/nix/store", ""},
-      {MountKind::ro_bind, "/usr/libexec/jailed/jailed-landlock", k_landlock_helper_target, ""},
-      {MountKind::ro_bind, "/nix/store/bbb-bash/bin/sh", "/bin/sh", ""},
+      {MountKind::symlink, "/nix/store/bbb-bash/bin/sh", "/bin/sh", ""},
       {MountKind::symlink, "usr/bin", "/bin", ""},
       {MountKind::ro_data, "root:x:0:0::/:/bin/sh\n", "/etc/passwd", ""},
+      {MountKind::copy, "/etc/localtime", "/etc/localtime", ""},
       {MountKind::ro_bind, "/etc/resolv.conf", "/etc/resolv.conf", ""},
       {MountKind::bind, "/home/u/app", "/home/u/app", ""},
       {MountKind::bind, "/home/u/.claude.json", "/home/u/.claude.json", ""},
       {MountKind::empty_ro, "", "/home/u/app/.git", ""},
       {MountKind::ro_bind, "/home/u/app/.jailed", "/home/u/app/.jailed", ""},
+      {MountKind::remount_ro, "", "/", ""},
   };
   REQUIRE(landlock_rules(policy) == rules({
-                                        {'x', "/nix/store/aaa-agent"},
-                                        {'x', "/nix/store/bbb-bash"},
                                         {'d', "/proc"},
                                         {'d', "/dev"},
                                         {'w', "/dev/shm"},
                                         {'w', "/tmp"},
                                         {'w', "/home/u"},
-                                        {'x', "/bin/sh"},
                                         {'r', "/etc/passwd"},
+                                        {'r', "/etc/localtime"},
                                         {'r', "/etc/resolv.conf"},
                                         {'w', "/home/u/app"},
                                         {'w', "/home/u/.claude.json"},
@@ -67,7 +71,7 @@ TEST_CASE("landlock rules: the closure, then each mount with the access it grant
 TEST_CASE("landlock rules: none outside the landlock view (the helper applies scopes only)", "[sandbox]") {
   Policy policy;
   policy.store_view = StoreView::full;
-  policy.store_helper = k_landlock_helper_target;
+  policy.landlock_helper = "/usr/libexec/jailed/jailed-landlock";
   policy.mounts = {{MountKind::proc, "", "/proc", ""}, {MountKind::bind, "/home/u/app", "/home/u/app", ""}};
   REQUIRE(landlock_rules(policy).empty());
   policy.store_view = StoreView::none;
@@ -116,5 +120,72 @@ TEST_CASE("landlock probes: the kernel's ABI and the helper next to the binary",
     REQUIRE(find_landlock_helper() == beside);
   } else {
     REQUIRE(find_landlock_helper().empty());
+  }
+}
+
+namespace {
+
+// Runs jailed-landlock with a fresh ruleset, RULES as its rules and READY as what jailed's child
+// reported (nullptr: nothing to wait for), in front of `echo RAN`; returns its exit status and output.
+std::pair<int, std::string> run_helper(const std::string& rules_text, const char* ready) {
+  int abi = probe_landlock_abi();
+  int ruleset = ll::create_ruleset(ll::handled_access(abi), 0);
+  REQUIRE(ruleset >= 0);
+  REQUIRE(::fcntl(ruleset, F_SETFD, 0) == 0);  // made close-on-exec, as every ruleset is
+  int rules[2], report[2], out[2];
+  REQUIRE((::pipe(rules) == 0 && ::pipe(report) == 0 && ::pipe(out) == 0));
+  REQUIRE(::write(rules[1], rules_text.data(), rules_text.size()) == static_cast<ssize_t>(rules_text.size()));
+  ::close(rules[1]);
+  if (ready) REQUIRE(::write(report[1], ready, std::strlen(ready)) == static_cast<ssize_t>(std::strlen(ready)));
+  ::close(report[1]);
+  std::string helper = find_landlock_helper();
+  pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::dup2(out[1], 1);
+    ::dup2(out[1], 2);
+    std::string ruleset_arg = std::to_string(ruleset), ready_arg = std::to_string(report[0]);
+    std::string rules_arg = std::to_string(rules[0]);
+    ::execl(helper.c_str(), helper.c_str(), ruleset_arg.c_str(), ready_arg.c_str(), rules_arg.c_str(), "--", "/bin/sh",
+            "-c", "echo RAN; echo \"FDS[$(cd /proc/self/fd && echo *)]\"", nullptr);
+    ::_exit(99);
+  }
+  for (int fd : {ruleset, rules[0], report[0], out[1]}) ::close(fd);
+  std::string output;
+  char buf[1024];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) output.append(buf, static_cast<size_t>(n));
+  ::close(out[0]);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace
+
+TEST_CASE("landlock helper: the agent starts only once the store's rules are complete", "[sandbox]") {
+  if (probe_landlock_abi() < 1 || find_landlock_helper().empty()) {
+    WARN("SKIP: the Landlock helper needs Landlock and a built jailed-landlock");
+    return;
+  }
+  std::string all = rules({{'x', "/"}});
+  SECTION("jailed's child reported failure: exit 126 with its words, the agent never ran") {
+    auto [status, output] = run_helper(all, "/nix/store/aaa-x: Permission denied");
+    REQUIRE(status == 126);
+    REQUIRE(output.find("the store's rules are incomplete: /nix/store/aaa-x: Permission denied") != std::string::npos);
+    REQUIRE(output.find("RAN") == std::string::npos);
+  }
+  SECTION("the child died without a word") {
+    auto [status, output] = run_helper(all, "");
+    REQUIRE(status == 126);
+    REQUIRE(output.find("jailed stopped before adding them") != std::string::npos);
+    REQUIRE(output.find("RAN") == std::string::npos);
+  }
+  SECTION("control: reported complete, the agent runs with stdin, stdout and stderr only") {
+    auto [status, output] = run_helper(all, "1");
+    INFO(output);
+    REQUIRE(status == 0);
+    REQUIRE(output.find("RAN") != std::string::npos);
+    // The shell's own listing descriptor shows as 3 for the moment it reads the directory.
+    REQUIRE(output.find("FDS[0 1 2 3]") != std::string::npos);
   }
 }

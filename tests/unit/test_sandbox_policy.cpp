@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -84,6 +85,7 @@ const char* kind_name(MountKind kind) {
     case MountKind::bind: return "bind";
     case MountKind::symlink: return "symlink";
     case MountKind::ro_data: return "ro_data";
+    case MountKind::copy: return "copy";
     case MountKind::empty_ro: return "empty_ro";
     case MountKind::unlisted_dir: return "unlisted_dir";
     case MountKind::remount_ro: return "remount_ro";
@@ -124,7 +126,7 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
                                        "ro_data DATA /etc/group",
                                        "ro_bind /etc/resolv.conf /etc/resolv.conf",
                                        "ro_bind /etc/ssl /etc/ssl",
-                                       "ro_bind /etc/localtime /etc/localtime",
+                                       "copy /etc/localtime /etc/localtime",
                                        "bind /home/u/src/app /home/u/src/app",
                                        "bind /home/u/.config/crush /home/u/.config/crush",
                                        "bind /data/shared /data/shared",
@@ -132,6 +134,7 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
                                        "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
                                        "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
                                        "ro_bind /home/u/src/app/.jailed /home/u/src/app/.jailed",
+                                       "remount_ro  /",
                                    });
   for (const auto& m : policy.mounts) REQUIRE_FALSE(m.reason.empty());
   REQUIRE(mount_at(policy, "/home/u/src/app").reason == "the project, read-write");
@@ -202,40 +205,38 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
   h.landlock_abi = 7;
   h.landlock_helper = "/opt/jailed/libexec/jailed/jailed-landlock";
   auto policy = make_policy(crush_agent(), resolution(), h, project(), {"--yolo"});
-  auto helper = std::find_if(policy.mounts.begin(), policy.mounts.end(),
-                             [](const Mount& m) { return m.target == "/run/jailed/landlock"; });
-  REQUIRE(helper != policy.mounts.end());
-  REQUIRE(render({*helper}) ==
-          std::vector<std::string>{"ro_bind /opt/jailed/libexec/jailed/jailed-landlock /run/jailed/landlock"});
-  REQUIRE(helper->reason.find("abstract Unix sockets and signals scoped by Landlock") == 0);
-  REQUIRE(helper - policy.mounts.begin() == 5);  // right after the system directories
+  // Run from a descriptor: no mount shows the helper to the agent.
+  for (const auto& m : policy.mounts) REQUIRE(m.source != h.landlock_helper);
   REQUIRE(policy.store_view == StoreView::none);  // no store, so explain shows no store line
-  REQUIRE(policy.store_helper == "/run/jailed/landlock");
-  REQUIRE(bwrap_argv("bwrap", 9, policy, 10) == std::vector<std::string>{"bwrap", "--args", "9", "--",
-                                                                          "/run/jailed/landlock", "10", "--",
-                                                                          "/usr/bin/crush", "--yolo"});
+  REQUIRE(policy.landlock_helper == h.landlock_helper);
+  REQUIRE(policy.landlock_abi == 7);
+  REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) scopes "
+                                     "abstract Unix sockets and signals, then runs the agent");
+  REQUIRE(landlock_rules(policy).empty());  // scopes only: the file system stays as bwrap made it
+  REQUIRE(bwrap_argv("bwrap", 9, policy, HelperFds{10, 11, -1, 12}) ==
+          std::vector<std::string>{"bwrap", "--args", "9", "--", "/proc/self/fd/10", "11", "-", "12", "--",
+                                   "/usr/bin/crush", "--yolo"});
   REQUIRE(std::find(policy.notes.begin(), policy.notes.end(), k_unscoped) == policy.notes.end());
 
   SECTION("network off: its own network namespace, no helper, no note") {
     auto agent = crush_agent();
     agent.network = false;
     auto off = make_policy(agent, resolution(), h, project(), {});
-    REQUIRE(off.store_helper.empty());
-    for (const auto& m : off.mounts) REQUIRE(m.target != "/run/jailed/landlock");
+    REQUIRE(off.landlock_helper.empty());
+    REQUIRE(describe_helper(off).empty());
     REQUIRE(std::find(off.notes.begin(), off.notes.end(), k_unscoped) == off.notes.end());
-    REQUIRE(bwrap_argv("bwrap", 9, off, -1).at(4) == "/usr/bin/crush");
+    REQUIRE(bwrap_argv("bwrap", 9, off).at(4) == "/usr/bin/crush");
   }
   SECTION("ABI 5 has no scopes: no helper, a note") {
     h.landlock_abi = 5;
     auto old = make_policy(crush_agent(), resolution(), h, project(), {});
-    REQUIRE(old.store_helper.empty());
-    for (const auto& m : old.mounts) REQUIRE(m.target != "/run/jailed/landlock");
+    REQUIRE(old.landlock_helper.empty());
     REQUIRE(old.notes.at(0) == k_unscoped);
   }
   SECTION("no helper installed: a note that says so") {
     h.landlock_helper.clear();
     auto missing = make_policy(crush_agent(), resolution(), h, project(), {});
-    REQUIRE(missing.store_helper.empty());
+    REQUIRE(missing.landlock_helper.empty());
     REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and the Landlock "
                                    "helper libexec/jailed/jailed-landlock is not installed)");
   }
@@ -286,13 +287,14 @@ TEST_CASE("policy: protected paths win over a read-write grant above the project
   agent.readwrite = {value("/home/u/src", 10)};
   auto policy = make_policy(agent, resolution(), host(), project(), {});
   auto lines = render(policy.mounts);
-  std::vector<std::string> tail(lines.end() - 5, lines.end());
+  std::vector<std::string> tail(lines.end() - 6, lines.end());
   REQUIRE(tail == std::vector<std::string>{
                       "bind /home/u/src /home/u/src",
                       "bind /home/u/src/app/.claude /home/u/src/app/.claude",
                       "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
                       "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
                       "ro_bind /home/u/src/app/.jailed /home/u/src/app/.jailed",
+                      "remount_ro  /",
                   });
 }
 
@@ -515,7 +517,7 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
                                        "ro_data DATA /etc/group",
                                        "ro_bind /etc/resolv.conf /etc/resolv.conf",
                                        "ro_bind /etc/ssl /etc/ssl",
-                                       "ro_bind /etc/localtime /etc/localtime",
+                                       "copy /etc/localtime /etc/localtime",
                                        "bind /home/u/src/app /home/u/src/app",
                                        // ~/.claude.json has no bind: it lives in the private home
                                        "bind /home/u/.claude /home/u/.claude",
@@ -523,6 +525,7 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
                                        "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
                                        "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
                                        "ro_bind /home/u/src/app/.jailed /home/u/src/app/.jailed",
+                                       "remount_ro  /",
                                    });
   REQUIRE(mount_at(policy, "/home/u").reason ==
           "private home of agent claude-code (kept across sessions): holds ~/.claude.json");

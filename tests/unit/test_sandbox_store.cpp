@@ -198,6 +198,7 @@ ls "$OTHER" >/dev/null 2>&1 && echo OTHER-LISTED
 echo x > /dev/null && echo devnull-ok
 echo made > written.txt && echo project-ok
 echo t > /tmp/t && echo tmp-ok
+echo FDS[$(ls /proc/self/fd)]
 echo done
 )";
 
@@ -214,8 +215,9 @@ std::string probe(View view) {
 }
 
 void require_confined(const std::string& out) {
+  // FDS: the shell's 0-2 and ls's 3 for the listing; the helper's descriptors are gone.
   for (const char* part : {"lib-data", "dep-data", "env-script-ran", "bin-sh-ran", "devnull-ok", "project-ok",
-                           "tmp-ok", "done"}) {
+                           "tmp-ok", "FDS[0 1 2 3]", "done"}) {
     REQUIRE(has(out, part));
   }
   REQUIRE_FALSE(has(out, "STORE-LISTED"));

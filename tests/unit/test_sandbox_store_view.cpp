@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/policy.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -62,6 +63,7 @@ std::vector<std::string> render(const Policy& policy) {
     std::string kind = m.kind == MountKind::ro_bind        ? "ro_bind"
                        : m.kind == MountKind::bind         ? "bind"
                        : m.kind == MountKind::ro_data      ? "ro_data"
+                       : m.kind == MountKind::symlink      ? "symlink"
                        : m.kind == MountKind::unlisted_dir ? "unlisted_dir"
                        : m.kind == MountKind::remount_ro   ? "remount_ro"
                                                            : "fresh";
@@ -72,7 +74,7 @@ std::vector<std::string> render(const Policy& policy) {
 
 const std::vector<std::string> k_head = {"fresh  /proc", "fresh  /dev", "fresh  /tmp", "fresh  /home/u"};
 const std::vector<std::string> k_tail = {
-    "ro_bind " + k_coreutils + "/bin/env /usr/bin/env", "ro_bind " + k_bash + "/bin/sh /bin/sh",
+    "symlink " + k_coreutils + "/bin/env /usr/bin/env", "symlink " + k_bash + "/bin/sh /bin/sh",
     "ro_data  /etc/passwd",  "ro_data  /etc/group", "bind /home/u/app /home/u/app"};
 
 std::vector<std::string> expected(std::vector<std::string> store, const std::vector<std::string>& after = {}) {
@@ -80,6 +82,7 @@ std::vector<std::string> expected(std::vector<std::string> store, const std::vec
   out.insert(out.end(), store.begin(), store.end());
   out.insert(out.end(), k_tail.begin(), k_tail.end());
   out.insert(out.end(), after.begin(), after.end());
+  out.push_back("remount_ro  /");
   return out;
 }
 
@@ -87,17 +90,19 @@ std::vector<std::string> expected(std::vector<std::string> store, const std::vec
 
 TEST_CASE("store view: with Landlock, one /nix/store bind and the helper in front of the command", "[sandbox]") {
   auto policy = make_policy(agent(), nix_resolution(), host(7), project(), {"--yolo"});
-  REQUIRE(render(policy) ==
-          expected({"ro_bind /nix/store /nix/store", "ro_bind " + k_helper + " /run/jailed/landlock"}));
+  // The helper is run from a descriptor, so no mount shows it.
+  REQUIRE(render(policy) == expected({"ro_bind /nix/store /nix/store"}));
   REQUIRE(policy.store_view == StoreView::landlock);
   REQUIRE(policy.store_paths == nix_resolution().closure);
   REQUIRE(policy.landlock_abi == 7);
-  REQUIRE(policy.store_helper == "/run/jailed/landlock");
+  REQUIRE(policy.landlock_helper == k_helper);
   REQUIRE(policy.notes.empty());
   REQUIRE(policy.command == std::vector<std::string>{k_agent + "/bin/bot", "--yolo"});
-  REQUIRE(bwrap_argv("bwrap", 9, policy, 10) == std::vector<std::string>{"bwrap", "--args", "9", "--",
-                                                                          "/run/jailed/landlock", "10", "--",
-                                                                          k_agent + "/bin/bot", "--yolo"});
+  REQUIRE(bwrap_argv("bwrap", 9, policy, HelperFds{10, 11, 13, 12}) ==
+          std::vector<std::string>{"bwrap", "--args", "9", "--", "/proc/self/fd/10", "11", "13", "12", "--",
+                                   k_agent + "/bin/bot", "--yolo"});
+  REQUIRE(describe_helper(policy) == k_helper + " (run from a descriptor) confines the store to the closure and "
+                                                "scopes abstract Unix sockets and signals, then runs the agent");
   REQUIRE(describe_store(policy) == "3 paths, confined by Landlock ABI 7");
   REQUIRE(std::string(store_view_name(policy.store_view)) == "landlock");
   // PATH is the closure's bin directories; nothing of the host's /usr, /bin or /lib.
@@ -117,18 +122,17 @@ TEST_CASE("store view: without Landlock, each closure path bound on its own, las
   auto policy = make_policy(agent(), nix_resolution(), host(0), project(), {});
   REQUIRE(render(policy) == expected(per_path, seal));
   REQUIRE(policy.store_view == StoreView::per_path);
-  REQUIRE(policy.store_helper.empty());
+  REQUIRE(policy.landlock_helper.empty());
   REQUIRE(policy.notes ==
           std::vector<std::string>{"Landlock is not available; binding each of the 3 store paths (slower start)"});
-  REQUIRE(bwrap_argv("bwrap", 9, policy, -1) ==
-          std::vector<std::string>{"bwrap", "--args", "9", "--", k_agent + "/bin/bot"});
+  REQUIRE(bwrap_argv("bwrap", 9, policy) == std::vector<std::string>{"bwrap", "--args", "9", "--", k_agent + "/bin/bot"});
   REQUIRE(describe_store(policy) == "3 paths, bound one by one");
 
   auto options = bwrap_options(policy, FdPlan{3, {4, 5}});
   std::vector<std::string> unlisted = {"--perms", "0111", "--tmpfs", "/nix/store"};
   auto at = std::search(options.begin(), options.end(), unlisted.begin(), unlisted.end());
   REQUIRE(at != options.end());
-  std::vector<std::string> sealed = {"--remount-ro", "/nix/store", "--chdir"};
+  std::vector<std::string> sealed = {"--remount-ro", "/nix/store", "--remount-ro", "/", "--chdir"};
   REQUIRE(std::search(at, options.end(), sealed.begin(), sealed.end()) != options.end());
 
   SECTION("forced by JAILED_NO_LANDLOCK=1") {
@@ -158,7 +162,7 @@ TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sand
   REQUIRE(policy.mounts[4].reason == "store = full: all of /nix/store, unconfined");
   REQUIRE(policy.store_view == StoreView::full);
   REQUIRE(policy.store_paths.empty());
-  REQUIRE(policy.store_helper.empty());
+  REQUIRE(policy.landlock_helper.empty());
   REQUIRE(policy.notes.empty());
   REQUIRE(describe_store(policy) == "all of /nix/store");
 }
@@ -166,13 +170,11 @@ TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sand
 TEST_CASE("store view: on the host's network the helper scopes abstract sockets in every view", "[sandbox]") {
   auto on = agent();
   on.network = true;
-  std::string helper = "ro_bind " + k_helper + " /run/jailed/landlock";
-  const std::string scoped = "abstract Unix sockets and signals scoped by Landlock";
 
-  // The landlock view's helper applies the scopes with its rules: no second mount, no note.
+  // The landlock view's helper applies the scopes with its rules: no note.
   auto landlock = make_policy(on, nix_resolution(), host(7), project(), {});
-  REQUIRE(render(landlock) == expected({"ro_bind /nix/store /nix/store", helper}));
-  REQUIRE(landlock.mounts[5].reason.find(scoped) != std::string::npos);
+  REQUIRE(render(landlock) == expected({"ro_bind /nix/store /nix/store"}));
+  REQUIRE(landlock.landlock_helper == k_helper);
   REQUIRE(landlock.notes.empty());
   REQUIRE(describe_store(landlock) == "3 paths, confined by Landlock ABI 7");
 
@@ -180,12 +182,11 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
   auto resolution = nix_resolution();
   resolution.full_store = true;
   auto full = make_policy(on, resolution, host(7), project(), {});
-  auto full_mounts = render(full);
-  auto at = std::find(full_mounts.begin(), full_mounts.end(), helper);
-  REQUIRE(at != full_mounts.end());
-  REQUIRE(full.mounts[static_cast<size_t>(at - full_mounts.begin())].reason.find(scoped) == 0);
   REQUIRE(full.store_view == StoreView::full);
-  REQUIRE(full.store_helper == "/run/jailed/landlock");
+  REQUIRE(full.landlock_helper == k_helper);
+  REQUIRE(describe_helper(full) == k_helper + " (run from a descriptor) scopes abstract Unix sockets and signals, "
+                                              "then runs the agent");
+  REQUIRE(landlock_rules(full).empty());
   REQUIRE(full.notes.empty());
   REQUIRE(describe_store(full) == "all of /nix/store");
 
@@ -194,13 +195,14 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
   h.env["JAILED_NO_LANDLOCK"] = "1";
   auto per_path = make_policy(on, nix_resolution(), h, project(), {});
   REQUIRE(per_path.store_view == StoreView::per_path);
-  REQUIRE(per_path.store_helper == "/run/jailed/landlock");
+  REQUIRE(per_path.landlock_helper == k_helper);
   REQUIRE(describe_store(per_path) == "3 paths, bound one by one");
 
   // Before ABI 6 the landlock view still confines the store, and says the sockets are reachable.
   auto old = make_policy(on, nix_resolution(), host(5), project(), {});
   REQUIRE(old.store_view == StoreView::landlock);
-  REQUIRE(old.mounts[5].reason == "applies the Landlock ruleset, then runs the agent");
+  REQUIRE(describe_helper(old) == k_helper + " (run from a descriptor) confines the store to the closure, then runs "
+                                             "the agent");
   REQUIRE(old.notes == std::vector<std::string>{"abstract Unix sockets of the host are reachable (network = on and "
                                                 "no Landlock scopes on this kernel)"});
 }

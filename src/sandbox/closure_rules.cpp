@@ -1,0 +1,68 @@
+#include "sandbox/closure_rules.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "sandbox/landlock_calls.hpp"
+
+namespace jailed::sandbox {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Writes the child's report; nothing more can be done about a failure than exiting.
+void report(int fd, const std::string& text) {
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;
+    done += static_cast<size_t>(n);
+  }
+}
+
+[[noreturn]] void add_rules_and_exit(int ruleset, const Policy& policy, int report_fd) {
+  uint64_t access = landlock::class_access('x', policy.landlock_abi);
+  for (const auto& path : policy.store_paths) {
+    if (int failed = landlock::add_path_rule(ruleset, access, path.c_str()); failed != 0) {
+      report(report_fd, path + ": " + std::strerror(failed));
+      ::_exit(1);
+    }
+  }
+  report(report_fd, "1");
+  ::_exit(0);
+}
+
+}  // namespace
+
+Result<int> create_helper_ruleset(const Policy& policy) {
+  uint64_t handled = policy.store_view == StoreView::landlock ? landlock::handled_access(policy.landlock_abi) : 0;
+  int ruleset = landlock::create_ruleset(handled, landlock::scopes(policy.landlock_abi));
+  if (ruleset < 0) return fail("cannot create a Landlock ruleset: " + errno_text(), ExitCode::no_sandbox);
+  return ruleset;
+}
+
+Result<int> start_closure_rules(int ruleset, const Policy& policy) {
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) != 0) return fail("cannot create a pipe for the store's rules: " + errno_text());
+  pid_t child = ::fork();
+  if (child < 0) {
+    std::string why = errno_text();
+    ::close(ends[0]);
+    ::close(ends[1]);
+    return fail("cannot start adding the store's rules: " + why);
+  }
+  if (child == 0) {
+    ::close(ends[0]);
+    add_rules_and_exit(ruleset, policy, ends[1]);
+  }
+  // Only the child may hold the write end: the helper waits for its end of file.
+  ::close(ends[1]);
+  return ends[0];
+}
+
+}  // namespace jailed::sandbox
