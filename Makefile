@@ -98,12 +98,14 @@ $(BUILD)/jailed: $(BUILD)/obj/src/main.o $(LIB)
 $(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB) | $(BUILD)/jailed-landlock
 	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
-# The in-jail Landlock helper: static (the jail has no /lib) and small (it runs on every launch).
-# Own flags: no sanitizers, exceptions or RTTI; libc only.
-$(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_access.hpp src/sandbox/landlock_calls.hpp
+# The in-jail Landlock helper: static (the jail has no /lib), small and freestanding (it runs on
+# every launch, and a libc's start-up costs more than its work). Own flags: no sanitizers,
+# exceptions, RTTI or stack protector (which needs libc's TLS); no libc at all.
+$(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_access.hpp src/sandbox/landlock_calls.hpp \
+                          src/sandbox/raw_syscall.hpp
 	@mkdir -p $(dir $@)
-	$(CXX) -std=c++20 $(WARNINGS) -Isrc -Os -static -fno-exceptions -fno-rtti -fno-asynchronous-unwind-tables \
-	  -s -o $@ $<
+	$(CXX) -std=c++20 $(WARNINGS) -Isrc -Os -static -nostdlib -ffreestanding -fno-stack-protector -fno-exceptions \
+	  -fno-rtti -fno-asynchronous-unwind-tables -s -o $@ $<
 
 # Only the unit tests, e.g. while working on one module: make unit ARGS='[config]'
 unit: $(BUILD)/unit_tests

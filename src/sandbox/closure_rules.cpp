@@ -29,7 +29,7 @@ void report(int fd, const std::string& text) {
   uint64_t access = landlock::class_access('x', policy.landlock_abi);
   for (const auto& path : policy.store_paths) {
     if (int failed = landlock::add_path_rule(ruleset, access, path.c_str()); failed != 0) {
-      report(report_fd, path + ": " + std::strerror(failed));
+      report(report_fd, path + ": " + std::strerror(-failed));
       ::_exit(1);
     }
   }
@@ -42,7 +42,7 @@ void report(int fd, const std::string& text) {
 Result<int> create_helper_ruleset(const Policy& policy) {
   uint64_t handled = policy.store_view == StoreView::landlock ? landlock::handled_access(policy.landlock_abi) : 0;
   int ruleset = landlock::create_ruleset(handled, landlock::scopes(policy.landlock_abi));
-  if (ruleset < 0) return fail("cannot create a Landlock ruleset: " + errno_text(), ExitCode::no_sandbox);
+  if (ruleset < 0) return fail(std::string("cannot create a Landlock ruleset: ") + std::strerror(-ruleset), ExitCode::no_sandbox);
   return ruleset;
 }
 

@@ -5,7 +5,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "sandbox/landlock_access.hpp"
+#include "sandbox/landlock_calls.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
@@ -16,7 +16,7 @@ namespace jailed::sandbox {
 int probe_landlock_abi() {
   // The version query takes no attributes; ENOSYS (old kernel) and EOPNOTSUPP (Landlock not in
   // the boot's lsm= list) both mean: fall back to per-path binds.
-  long abi = ::syscall(landlock::k_sys_create_ruleset, nullptr, 0, landlock::k_create_ruleset_version);
+  long abi = landlock::abi_version();
   return abi > 0 ? static_cast<int>(abi) : 0;
 }
 

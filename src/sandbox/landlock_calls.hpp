@@ -1,15 +1,15 @@
 // The Landlock system calls as jailed (the ruleset, the closure's rules, on the host) and its
-// in-jail helper (the jail's own rules, applying them) make them. libc only, like the helper.
+// in-jail helper (the jail's own rules, applying them) make them. No libc: the helper has none.
 #pragma once
 
 #include <fcntl.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstdint>
 
 #include "sandbox/landlock_access.hpp"
+#include "sandbox/raw_syscall.hpp"
 
 namespace jailed::sandbox::landlock {
 
@@ -27,28 +27,39 @@ struct __attribute__((packed)) PathBeneathAttr {
   int32_t parent_fd;
 };
 
-// Returns a new ruleset (close-on-exec) handling `handled_fs` and scoping `scoped`, or -1 with errno set.
+// Returns the kernel's Landlock ABI version, or -errno (ENOSYS, EOPNOTSUPP) without Landlock.
+inline long abi_version() { return raw_syscall(k_sys_create_ruleset, 0, 0, k_create_ruleset_version); }
+
+// Returns a new ruleset (close-on-exec) handling `handled_fs` and scoping `scoped`, or -errno.
 inline int create_ruleset(uint64_t handled_fs, uint64_t scoped) {
   RulesetAttr attr{handled_fs, 0, scoped};
-  size_t size = scoped != 0 ? sizeof attr : sizeof attr.handled_access_fs;
-  return static_cast<int>(::syscall(k_sys_create_ruleset, &attr, size, 0));
+  long size = scoped != 0 ? sizeof attr : sizeof attr.handled_access_fs;
+  return static_cast<int>(raw_syscall(k_sys_create_ruleset, reinterpret_cast<long>(&attr), size, 0));
+}
+
+// Adds a rule granting `access` on the open file `fd`; returns 0 or -errno.
+inline int add_fd_rule(int ruleset, uint64_t access, int fd) {
+  PathBeneathAttr rule{access, fd};
+  return static_cast<int>(raw_syscall(k_sys_add_rule, ruleset, k_rule_path_beneath, reinterpret_cast<long>(&rule), 0));
 }
 
 // Grants `access` beneath `path`. Returns 0 when added, or when `path` does not exist (a missing
-// path grants nothing); else the errno of the failure.
+// path grants nothing); else -errno.
 inline int add_path_rule(int ruleset, uint64_t access, const char* path) {
+  auto open_path = [path](long flags) {
+    return static_cast<int>(raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>(path), flags, 0));
+  };
   // O_PATH: the rule needs the inode, not read permission on it. Directories first: most rules
   // name one, and knowing it from open() saves an fstat() per store path on every launch.
-  int fd = ::open(path, O_PATH | O_CLOEXEC | O_DIRECTORY);
-  if (fd < 0 && errno == ENOTDIR) {
-    fd = ::open(path, O_PATH | O_CLOEXEC);
+  int fd = open_path(O_PATH | O_CLOEXEC | O_DIRECTORY);
+  if (fd == -ENOTDIR) {
+    fd = open_path(O_PATH | O_CLOEXEC);
     access &= k_file_access;  // a rule on a file may only name file rights
   }
-  if (fd < 0) return errno == ENOENT || errno == ENOTDIR ? 0 : errno;
-  PathBeneathAttr rule{access, fd};
-  int failed = ::syscall(k_sys_add_rule, ruleset, k_rule_path_beneath, &rule, 0) != 0 ? errno : 0;
-  ::close(fd);
-  return failed;
+  if (fd < 0) return fd == -ENOENT || fd == -ENOTDIR ? 0 : fd;
+  int added = add_fd_rule(ruleset, access, fd);
+  raw_syscall(SYS_close, fd);
+  return added;
 }
 
 }  // namespace jailed::sandbox::landlock
