@@ -65,7 +65,7 @@ void check_sandbox(Checker& checker) {
   auto seccomp = sandbox::seccomp_program_fd();
   if (seccomp.ok()) {
     ::close(*seccomp);
-    checker.report(Verdict::ok, "seccomp", "filter builds (denies " + std::to_string(sandbox::seccomp_denials().size()) + " operations)");
+    checker.report(Verdict::ok, "seccomp", "filter ready (denies " + std::to_string(sandbox::seccomp_denials().size()) + " operations)");
   } else {
     checker.report(Verdict::fail, "seccomp", seccomp.error());
     checker.sandbox_failed = true;

@@ -11,7 +11,11 @@ namespace jailed::sandbox {
 // Returns the names of what the filter denies, for explain.
 std::vector<std::string> seccomp_denials();
 
-// Builds the filter and returns a file descriptor holding its BPF program (for --seccomp).
+// Builds the filter with libseccomp and returns its BPF program (an array of struct sock_filter).
+// Runs at build time (seccomp_embed.cpp) and in tests, not on launch.
+Result<std::string> build_seccomp_program();
+
+// Returns a file descriptor holding the program built into the binary, at offset 0 (for --seccomp).
 Result<int> seccomp_program_fd();
 
 }  // namespace jailed::sandbox

@@ -1,4 +1,4 @@
-// Unit tests for sandbox/seccomp: the exported program, and the filter loaded for real in a child.
+// Unit tests for sandbox/seccomp: the embedded program, and the filter loaded for real in a child.
 #include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <linux/filter.h>
@@ -109,7 +109,7 @@ int checks_in_child(const std::string& program) {
 
 }  // namespace
 
-TEST_CASE("seccomp program is a non-empty BPF program at offset 0", "[sandbox]") {
+TEST_CASE("seccomp program is a non-empty BPF program at offset 0", "[sandbox][seccomp]") {
   auto fd = seccomp_program_fd();
   REQUIRE(fd.ok());
   REQUIRE(::lseek(*fd, 0, SEEK_CUR) == 0);
@@ -122,7 +122,20 @@ TEST_CASE("seccomp program is a non-empty BPF program at offset 0", "[sandbox]")
   REQUIRE(seccomp_denials().front().find("TIOCSTI") != std::string::npos);
 }
 
-TEST_CASE("seccomp filter denies terminal injection, nested user namespaces and keyrings for real", "[sandbox]") {
+TEST_CASE("embedded seccomp program is what build_seccomp_program() produces now", "[sandbox][seccomp]") {
+  auto built = build_seccomp_program();
+  REQUIRE(built.ok());
+  auto fd = seccomp_program_fd();
+  REQUIRE(fd.ok());
+  auto embedded = read_program(*fd);
+  ::close(*fd);
+  REQUIRE(embedded.size() > 0);
+  REQUIRE(embedded.size() % sizeof(sock_filter) == 0);
+  // A difference means a stale build or a libseccomp that now compiles the rules differently.
+  REQUIRE(embedded == *built);
+}
+
+TEST_CASE("seccomp filter denies terminal injection, nested user namespaces and keyrings for real", "[sandbox][seccomp]") {
   auto fd = seccomp_program_fd();
   REQUIRE(fd.ok());
   auto program = read_program(*fd);
@@ -134,7 +147,7 @@ TEST_CASE("seccomp filter denies terminal injection, nested user namespaces and 
   REQUIRE(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("seccomp checks are not vacuous: without the filter they fail", "[sandbox]") {
+TEST_CASE("seccomp checks are not vacuous: without the filter they fail", "[sandbox][seccomp]") {
   int status = checks_in_child("");
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) != 0);
