@@ -42,7 +42,9 @@ void report(int fd, const std::string& text) {
 Result<int> create_helper_ruleset(const Policy& policy) {
   uint64_t handled = policy.store_view == StoreView::landlock ? landlock::handled_access(policy.landlock_abi) : 0;
   int ruleset = landlock::create_ruleset(handled, landlock::scopes(policy.landlock_abi));
-  if (ruleset < 0) return fail(std::string("cannot create a Landlock ruleset: ") + std::strerror(-ruleset), ExitCode::no_sandbox);
+  if (ruleset < 0) {
+    return fail(std::string("cannot create a Landlock ruleset: ") + std::strerror(-ruleset), ExitCode::no_sandbox);
+  }
   return ruleset;
 }
 

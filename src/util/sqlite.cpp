@@ -46,7 +46,8 @@ Database::Database(const std::string& path, bool create) : m_path(path) {
   // Switching to (or recovering) WAL can answer SQLITE_BUSY without calling the busy handler
   // while another shell holds the lock: retry for up to the same five seconds.
   for (int attempt = 0;; ++attempt) {
-    int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=0;", nullptr, nullptr, nullptr);
+    int rc = sqlite3_exec(m_db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA journal_size_limit=0;",
+                          nullptr, nullptr, nullptr);
     if (rc == SQLITE_OK) break;
     bool busy = (rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED;
     if (busy && attempt < 500) {
