@@ -1,6 +1,6 @@
 // Launches an agent over a Nix closure the way `jailed run` does once the closure is resolved
 // and cached: probe the host, make the policy, launch (memfds, bwrap, the Landlock helper).
-// For bench/store until `jailed run` drives the Nix backend.
+// bench/store times it beside `jailed run`: the difference is the config, trust and cache.
 //   bench-store-launch closure|full CLOSURE_FILE PROGRAM [ARGS...]
 // CLOSURE_FILE holds one store path a line (nix-store -qR); JAILED_NO_LANDLOCK=1 forces the
 // per-path fallback, as it does for jailed.
