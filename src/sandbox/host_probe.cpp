@@ -1,10 +1,9 @@
 // Probing the host: who the caller is, which /etc files exist, what the kernel offers.
-#include <grp.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include "sandbox/landlock.hpp"
 #include "sandbox/policy.hpp"
+#include "util/accounts.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 
@@ -32,14 +31,15 @@ HostFacts probe_host() {
     size_t eq = text.find('=');
     if (eq != std::string::npos) host.env.emplace(text.substr(0, eq), text.substr(eq + 1));
   }
-  if (passwd* pw = ::getpwuid(host.uid); pw && pw->pw_name) {
-    host.user = pw->pw_name;
-  } else if (auto it = host.env.find("USER"); it != host.env.end()) {
+  // An account only in LDAP or sssd is not in /etc/passwd: its login set $USER.
+  if (auto entry = util::passwd_entry(host.uid)) {
+    host.user = entry->name;
+  } else if (auto it = host.env.find("USER"); it != host.env.end() && !it->second.empty()) {
     host.user = it->second;
   } else {
     host.user = "user";
   }
-  if (group* gr = ::getgrgid(host.gid); gr && gr->gr_name) host.group = gr->gr_name;
+  if (auto name = util::group_name(host.gid)) host.group = *name;
   for (const char* file : k_network_files) {
     if (util::stat_path(file)) host.network_files.push_back(file);
   }

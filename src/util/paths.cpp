@@ -1,11 +1,11 @@
 #include "util/paths.hpp"
 
-#include <pwd.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <vector>
 
+#include "util/accounts.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -54,7 +54,7 @@ bool is_within(const std::string& path, const std::string& dir) {
 std::string home_dir() {
   const char* home = std::getenv("HOME");
   if (home && *home) return home;
-  if (passwd* pw = ::getpwuid(::getuid()); pw && pw->pw_dir) return pw->pw_dir;
+  if (auto entry = passwd_entry(::getuid()); entry && !entry->home.empty()) return entry->home;
   throw Error("cannot find the home directory: set HOME");
 }
 
