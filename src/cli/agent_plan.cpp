@@ -27,13 +27,13 @@ const config::AgentConfig& pick_agent(const config::JailConfig& config, const st
 
 AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
                      const std::vector<std::string>& agent_args, bool prepare) {
-  auto [file, config] = load_allowed(jailed_file);
+  auto [file, config, inputs] = load_allowed(jailed_file);
   AgentPlan plan{std::move(config), {}, {}, {}};
   plan.agent = pick_agent(plan.config, name, by_shim);
 
   // On a cache hit this costs stat()s and a little SQLite; Nix runs only on a miss (the
   // first launch of an agent `allow` did not resolve, or after its flake changed).
-  plan.resolution = resolve_agent(plan.agent, file.real_path, ResolveMode::launch).resolution;
+  plan.resolution = resolve_agent(plan.agent, file.real_path, ResolveMode::launch, inputs.digests).resolution;
 
   // Bind the project at its real location: the caller's cwd (from getcwd) is physical too.
   std::string project_dir = util::parent_dir(file.real_path);

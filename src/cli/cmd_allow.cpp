@@ -16,9 +16,10 @@ namespace jailed::cli {
 namespace {
 
 // Resolves the Nix agents now, in the foreground, so the first launch does not wait. Trust is
-// about the file and is already recorded: a failure here leaves it in place.
-int resolve_allowed(const config::JailConfig& config, const std::string& real_path) {
-  int status = resolve_agents_now(config, real_path, ResolveMode::allow);
+// about the file and is already recorded: a failure here leaves it in place. `trees`: the local
+// flakes as the trust check read them.
+int resolve_allowed(const config::JailConfig& config, const std::string& real_path, const util::TreeDigests& trees) {
+  int status = resolve_agents_now(config, real_path, ResolveMode::allow, trees);
   if (status != 0) info("the file stays allowed; fix the problem, then run 'jailed reload'");
   return status;
 }
@@ -56,16 +57,16 @@ int cmd_allow(const Args& args) {
   const auto& verdict = checked.verdict;
   if (verdict.status == trust::Status::allowed) {
     info(display_path(path) + " is already allowed");
-    return resolve_allowed(*loaded, file.real_path);
+    return resolve_allowed(*loaded, file.real_path, checked.inputs.digests);
   }
   if (checked.inputs_only) info("the file is unchanged; a local flake it uses changed since you allowed it");
   if (verdict.status == trust::Status::changed && verdict.allowed_content) show_changes(*verdict.allowed_content, file.content);
-  store.allow(file.real_path, file.content, checked.inputs);
+  store.allow(file.real_path, file.content, checked.inputs.text());
 
   std::vector<std::string> agents;
   for (const auto& agent : loaded->agents) agents.push_back(agent.name);
   info("allowed " + display_path(path) + " (agents: " + (agents.empty() ? "none" : util::join(agents, ", ")) + ")");
-  return resolve_allowed(*loaded, file.real_path);
+  return resolve_allowed(*loaded, file.real_path, checked.inputs.digests);
 }
 
 }  // namespace jailed::cli

@@ -21,7 +21,7 @@ int cmd_reload(const Args& args) {
   if (parse_options(command_named("reload"), args, options, positional, values)) return 0;
 
   std::string path = config::locate_jailed_file("").take();
-  auto [file, config] = load_allowed(path);
+  auto [file, config, inputs] = load_allowed(path);
   std::string only = values["agent"].as<std::string>();
   if (!only.empty() && !config.find_agent(only)) {
     std::vector<std::string> names;
@@ -30,7 +30,7 @@ int cmd_reload(const Args& args) {
                     " (agents: " + (names.empty() ? "none" : util::join(names, ", ")) + ")",
                 ExitCode::usage);
   }
-  return resolve_agents_now(config, file.real_path, ResolveMode::reload, only);
+  return resolve_agents_now(config, file.real_path, ResolveMode::reload, inputs.digests, only);
 }
 
 }  // namespace jailed::cli

@@ -4,7 +4,6 @@
 
 #include <climits>
 
-#include <set>
 
 #include "cli/output.hpp"
 #include "resolve/nix_spec.hpp"
@@ -30,22 +29,27 @@ std::string self_path() {
 
 config::UserContext user_context() { return {util::home_dir(), util::xdg_dir("CONFIG") + "/jailed"}; }
 
-std::string local_inputs(const config::JailConfig& config) {
-  std::set<std::string> dirs;
-  for (const auto& agent : config.agents) {
-    auto specs = resolve::agent_specs(agent);
-    if (!specs.ok()) continue;  // host: packages, or a bad spec reported when it runs
-    for (const auto& spec : specs->all()) {
-      if (!spec.local_dir.empty()) dirs.insert(spec.local_dir);
-    }
-  }
+std::string LocalInputs::text() const {
   std::string out;
-  for (const auto& dir : dirs) {
-    auto digest = util::tree_digest(dir, util::Digest::sha256);
+  for (const auto& [dir, digest] : digests) {
     // An unreadable tree has its own, changing digest: it can never match an allowed one by accident.
     out += dir + '\0' + (digest.ok() ? *digest : "unreadable: " + digest.error()) + '\0';
   }
   return out;
+}
+
+LocalInputs local_inputs(const config::JailConfig& config) {
+  LocalInputs inputs;
+  for (const auto& agent : config.agents) {
+    auto specs = resolve::agent_specs(agent);
+    if (!specs.ok()) continue;  // host: packages, or a bad spec reported when it runs
+    for (const auto& spec : specs->all()) {
+      if (!spec.local_dir.empty() && !inputs.digests.count(spec.local_dir)) {
+        inputs.digests.emplace(spec.local_dir, util::tree_digest(spec.local_dir));
+      }
+    }
+  }
+  return inputs;
 }
 
 Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
@@ -53,7 +57,7 @@ Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
   Checked checked;
   // An invalid file activates nothing anyway: its inputs do not matter.
   if (merged.ok()) checked.inputs = local_inputs(*merged);
-  checked.verdict = store.check(file.real_path, file.content, checked.inputs);
+  checked.verdict = store.check(file.real_path, file.content, checked.inputs.text());
   checked.inputs_only = checked.verdict.status == trust::Status::changed && checked.verdict.allowed_content &&
                         *checked.verdict.allowed_content == file.content;
   return checked;
@@ -84,7 +88,7 @@ Allowed load_allowed(const std::string& path) {
   auto checked = check_file(store, file, merged);
   // Trust first: the user is told to review an untrusted file before hearing of its errors.
   if (checked.verdict.status != trust::Status::allowed) throw Error(blocked_message(checked, path), ExitCode::not_allowed);
-  return {std::move(file), std::move(merged).take()};
+  return {std::move(file), std::move(merged).take(), std::move(checked.inputs)};
 }
 
 }  // namespace jailed::cli

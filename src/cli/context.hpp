@@ -6,7 +6,7 @@
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
 #include "trust/trust_store.hpp"
-
+#include "util/tree_digest.hpp"
 
 namespace jailed::cli {
 
@@ -16,14 +16,22 @@ std::string self_path();
 // Returns the user's home and jailed config directory.
 config::UserContext user_context();
 
-// Returns a digest of the local files a merged .jailed makes Nix evaluate (path:, .#, git+file:
-// ... flakes), or "" when it names none: trust covers them as it covers the file itself.
-std::string local_inputs(const config::JailConfig& config);
+// The local files a merged .jailed makes Nix evaluate (path:, .#, git+file: ... flakes): trust
+// covers them as it covers the file itself, and the closure cache's key names them.
+struct LocalInputs {
+  util::TreeDigests digests;  // each local flake directory's util::tree_digest
+
+  // Returns them as trust hashes them: "" when there are none.
+  std::string text() const;
+};
+
+// Reads every local flake of every agent in `config`, once.
+LocalInputs local_inputs(const config::JailConfig& config);
 
 // The trust verdict on a read .jailed and its local inputs.
 struct Checked {
   trust::Verdict verdict;
-  std::string inputs;         // what local_inputs() returned, for allow()
+  LocalInputs inputs;         // for allow(), and for the cache key of a launch
   bool inputs_only = false;   // the file is as allowed; only its local inputs changed
 };
 
@@ -39,6 +47,7 @@ std::string blocked_message(const Checked& checked, const std::string& path);
 struct Allowed {
   config::LoadedFile file;
   config::JailConfig config;
+  LocalInputs inputs;  // as the trust check read them
 };
 
 // Reads and merges the .jailed at `path` and checks the user allowed exactly these bytes (and

@@ -23,7 +23,8 @@ std::string host_path() {
 
 }  // namespace
 
-Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode) {
+Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
+                       const util::TreeDigests& trees) {
   auto nix_path = util::find_program("nix", host_path());
   if (resolve::choose_backend(agent, nix_path.has_value(), real_file).take() == resolve::BackendKind::host) {
     resolve::HostBackend backend(host_path());
@@ -34,14 +35,14 @@ Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real
                             [](const std::string& message) { warn(message); });
   util::SystemRunner runner;
   TerminalProgress progress;
-  resolve::NixOptions options{real_file, mode == ResolveMode::reload, mode == ResolveMode::launch};
+  resolve::NixOptions options{real_file, mode == ResolveMode::reload, mode == ResolveMode::launch, trees};
   resolve::NixBackend backend(runner, nix, cache, progress, options);
   auto resolution = backend.resolve(agent).take();
   return {std::move(resolution), backend.was_cached()};
 }
 
 int resolve_agents_now(const config::JailConfig& config, const std::string& real_file, ResolveMode mode,
-                       const std::string& only) {
+                       const util::TreeDigests& trees, const std::string& only) {
   int status = 0;
   bool tty = ::isatty(2) == 1;  // TerminalProgress draws only then
   for (const auto& agent : config.agents) {
@@ -57,7 +58,7 @@ int resolve_agents_now(const config::JailConfig& config, const std::string& real
         if (mode == ResolveMode::reload) info("agent " + agent.name + " uses the host backend: nothing to resolve");
         continue;
       }
-      auto resolved = resolve_agent(agent, real_file, mode);
+      auto resolved = resolve_agent(agent, real_file, mode, trees);
       // A fresh resolution on a terminal has already said "done (N store paths)".
       if (resolved.cached || !tty) {
         info("agent " + agent.name + ": " + std::to_string(resolved.resolution.closure.size()) + " store paths" +

@@ -6,6 +6,7 @@
 #include "config/jail_config.hpp"
 #include "resolve/choose.hpp"
 #include "resolve/resolver.hpp"
+#include "util/tree_digest.hpp"
 
 namespace jailed::cli {
 
@@ -23,13 +24,14 @@ struct Resolved {
 };
 
 // Resolves `agent` of the allowed .jailed whose realpath is `real_file`; throws on failure
-// (Nix's own error included).
-Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode);
+// (Nix's own error included). `trees`: the local flakes the trust check already read.
+Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
+                       const util::TreeDigests& trees = {});
 
 // Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
 // one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each
 // failure is printed).
 int resolve_agents_now(const config::JailConfig& config, const std::string& real_file, ResolveMode mode,
-                       const std::string& only = "");
+                       const util::TreeDigests& trees, const std::string& only = "");
 
 }  // namespace jailed::cli

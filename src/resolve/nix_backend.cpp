@@ -35,8 +35,9 @@ std::vector<std::string> spec_texts(const std::vector<NixSpec>& specs) {
   return out;
 }
 
-// Returns the key: canonical specs, this machine, this Nix, and every local flake's files.
-Result<std::string> key_of(const std::vector<NixSpec>& specs, const std::string& nix) {
+// Returns the key: canonical specs, this machine, this Nix, and every local flake's files
+// (digested here unless `known` has them).
+Result<std::string> key_of(const std::vector<NixSpec>& specs, const std::string& nix, const util::TreeDigests& known) {
   cache::KeyInputs inputs;
   inputs.system = cache::system_name();
   auto identity = cache::nix_identity(nix);
@@ -48,7 +49,8 @@ Result<std::string> key_of(const std::vector<NixSpec>& specs, const std::string&
     if (!spec.local_dir.empty()) dirs.insert(spec.local_dir);
   }
   for (const auto& dir : dirs) {
-    auto digest = util::tree_digest(dir, util::Digest::xxh128);
+    auto found = known.find(dir);
+    auto digest = found != known.end() ? found->second : util::tree_digest(dir);
     if (!digest) return fail("cannot read local flake " + dir + ": " + digest.error());
     inputs.trees.emplace_back(dir, *digest);
   }
@@ -66,7 +68,7 @@ Result<Resolution> NixBackend::resolve(const config::AgentConfig& agent) {
   auto specs = agent_specs(agent);
   if (!specs) return specs.failure();
   auto all = specs->all();
-  auto key = key_of(all, m_nix);
+  auto key = key_of(all, m_nix, m_options.trees);
   if (!key) return key.failure();
 
   if (!m_options.refresh) {

@@ -7,6 +7,7 @@
 #include "resolve/nix_spec.hpp"
 #include "resolve/resolver.hpp"
 #include "util/process.hpp"
+#include "util/tree_digest.hpp"
 
 namespace jailed::resolve {
 
@@ -27,6 +28,7 @@ struct NixOptions {
   std::string project;          // realpath of the .jailed: the cache keeps its agents' last good results
   bool refresh = false;         // resolve even on a cache hit (jailed reload)
   bool keep_last_good = false;  // when Nix fails, warn and use the agent's last good result
+  util::TreeDigests trees;      // local flakes already digested (by the trust check): not read again
 };
 
 // Resolves with Nix: a cache hit starts no process; a miss runs three (evaluate, build with

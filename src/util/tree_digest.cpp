@@ -3,7 +3,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
-#include <xxhash.h>
 
 // The direct SHA-256 functions: see hash.cpp for why not EVP.
 #define OPENSSL_SUPPRESS_DEPRECATED
@@ -21,54 +20,12 @@
 namespace jailed::util {
 namespace {
 
-// Streams a file through the hash: trees may hold files too big to read at once.
-class StreamHash {
- public:
-  explicit StreamHash(Digest kind) : m_kind(kind) {
-    if (m_kind == Digest::xxh128) {
-      m_xxh = XXH3_createState();
-      XXH3_128bits_reset(m_xxh);
-    } else {
-      SHA256_Init(&m_sha);
-    }
-  }
-  ~StreamHash() {
-    if (m_xxh) XXH3_freeState(m_xxh);
-  }
-  StreamHash(const StreamHash&) = delete;
-  StreamHash& operator=(const StreamHash&) = delete;
-
-  void update(const char* data, size_t size) {
-    if (m_kind == Digest::xxh128) {
-      XXH3_128bits_update(m_xxh, data, size);
-    } else {
-      SHA256_Update(&m_sha, data, size);
-    }
-  }
-
-  std::string hex() {
-    if (m_kind == Digest::xxh128) {
-      XXH128_hash_t hash = XXH3_128bits_digest(m_xxh);
-      char buf[33];
-      std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(hash.high64),
-                    static_cast<unsigned long long>(hash.low64));
-      return buf;
-    }
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256_Final(digest, &m_sha);
-    return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
-  }
-
- private:
-  Digest m_kind;
-  XXH3_state_t* m_xxh = nullptr;
-  SHA256_CTX m_sha{};
-};
-
-Result<std::string> file_digest(const std::string& path, Digest kind) {
+// Streams a file through SHA-256: trees may hold files too big to read at once.
+Result<std::string> file_digest(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return fail("cannot read " + path + ": " + std::strerror(errno));
-  StreamHash hash(kind);
+  SHA256_CTX hash;
+  SHA256_Init(&hash);
   char buf[65536];
   while (true) {
     ssize_t n = ::read(fd, buf, sizeof buf);
@@ -79,10 +36,12 @@ Result<std::string> file_digest(const std::string& path, Digest kind) {
       return fail("cannot read " + path + ": " + why);
     }
     if (n == 0) break;
-    hash.update(buf, static_cast<size_t>(n));
+    SHA256_Update(&hash, buf, static_cast<size_t>(n));
   }
   ::close(fd);
-  return hash.hex();
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256_Final(digest, &hash);
+  return to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
 // Lists `root` + "/" + `rel` recursively into `out` as relative paths (skipping .git).
@@ -111,16 +70,16 @@ Status walk(const std::string& root, const std::string& rel, std::vector<std::st
 
 }  // namespace
 
-Result<std::string> tree_digest(const std::string& dir, Digest kind) {
+Result<std::string> tree_digest(const std::string& dir) {
   auto top = stat_path(dir);
   if (top && S_ISREG(top->st_mode)) {
     // A flake can be a single file (a tarball): its content is the tree.
-    auto digest = file_digest(dir, kind);
+    auto digest = file_digest(dir);
     if (!digest) return digest.failure();
     std::string material;
     append_field(material, "file", "");
     append_field(material, "content", *digest);
-    return kind == Digest::xxh128 ? xxh128_hex(material) : sha256_hex(material);
+    return sha256_hex(material);
   }
   if (!top || !S_ISDIR(top->st_mode)) return std::string("missing");
   std::vector<std::string> paths;
@@ -132,7 +91,7 @@ Result<std::string> tree_digest(const std::string& dir, Digest kind) {
     auto st = lstat_path(full);
     if (!st) return fail("cannot read " + full + " (did it just disappear?)");
     if (S_ISREG(st->st_mode)) {
-      auto digest = file_digest(full, kind);
+      auto digest = file_digest(full);
       if (!digest) return digest.failure();
       append_field(material, (st->st_mode & S_IXUSR) ? "exec" : "file", rel);
       append_field(material, "content", *digest);
@@ -147,7 +106,7 @@ Result<std::string> tree_digest(const std::string& dir, Digest kind) {
       append_field(material, "dir", rel);
     }
   }
-  return kind == Digest::xxh128 ? xxh128_hex(material) : sha256_hex(material);
+  return sha256_hex(material);
 }
 
 }  // namespace jailed::util

@@ -75,19 +75,19 @@ TEST_CASE("a local flake's digest changes with its files and flake.lock, not wit
   TempDir dir;
   write(dir.path + "/flake.nix", "{ outputs = _: { }; }");
   write(dir.path + "/pkgs/bot.nix", "bot");
-  std::string first = util::tree_digest(dir.path, util::Digest::xxh128).value();
-  CHECK(util::tree_digest(dir.path, util::Digest::xxh128).value() == first);
+  std::string first = util::tree_digest(dir.path).value();
+  CHECK(util::tree_digest(dir.path).value() == first);
 
   write(dir.path + "/.git/index", "changed");
-  CHECK(util::tree_digest(dir.path, util::Digest::xxh128).value() == first);
+  CHECK(util::tree_digest(dir.path).value() == first);
   write(dir.path + "/flake.lock", "{}");
-  std::string locked = util::tree_digest(dir.path, util::Digest::xxh128).value();
+  std::string locked = util::tree_digest(dir.path).value();
   CHECK(locked != first);
   write(dir.path + "/flake.lock", "{ }");
-  CHECK(util::tree_digest(dir.path, util::Digest::xxh128).value() != locked);
+  CHECK(util::tree_digest(dir.path).value() != locked);
   write(dir.path + "/pkgs/bot.nix", "bot2");
-  CHECK(util::tree_digest(dir.path, util::Digest::xxh128).value() != locked);
-  CHECK(util::tree_digest(dir.path + "/missing", util::Digest::xxh128).value() == "missing");
+  CHECK(util::tree_digest(dir.path).value() != locked);
+  CHECK(util::tree_digest(dir.path + "/missing").value() == "missing");
 }
 
 TEST_CASE("lookup returns an entry only for the same specs and while its roots pin it", "[cache]") {

@@ -13,6 +13,7 @@
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
+#include "util/tree_digest.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -173,7 +174,7 @@ TEST_CASE("nix backend serves a second resolution from the cache without any pro
   REQUIRE(w.resolve(w.agent()).ok());
   auto reordered = w.agent();
   std::swap(reordered.base_packages[0], reordered.base_packages[1]);
-  resolve::NixBackend backend(w.runner, w.nix, w.cache, w.progress, {w.project + "/.jailed", false, false});
+  resolve::NixBackend backend(w.runner, w.nix, w.cache, w.progress, {w.project + "/.jailed", false, false, {}});
   auto again = backend.resolve(reordered);
   REQUIRE(again.ok());
   CHECK(backend.was_cached());
@@ -181,7 +182,7 @@ TEST_CASE("nix backend serves a second resolution from the cache without any pro
   CHECK(again->program == w.store + "/aaa-bot/bin/bot");
 
   SECTION("refresh resolves again and replaces the roots") {
-    REQUIRE(w.resolve(w.agent(), {"", true, false}).ok());
+    REQUIRE(w.resolve(w.agent(), {"", true, false, {}}).ok());
     CHECK(w.runner.calls.size() == 6);
     auto entries = w.cache.entries();
     REQUIRE(entries.size() == 1);
@@ -197,6 +198,19 @@ TEST_CASE("nix backend serves a second resolution from the cache without any pro
     write(w.project + "/tools/flake.lock", "{}");
     REQUIRE(w.resolve(w.agent()).ok());
     CHECK(w.runner.calls.size() == 6);
+  }
+  SECTION("the key takes a local flake's digest from the trust check instead of reading it again") {
+    std::string tools = w.project + "/tools";
+    // What trust read is what the key names: the same digest finds the entry...
+    REQUIRE(w.resolve(w.agent(), {"", false, false, {{tools, util::tree_digest(tools)}}}).ok());
+    CHECK(w.runner.calls.size() == 3);
+    // ...and a digest of other content does not, whatever the files say now.
+    REQUIRE(w.resolve(w.agent(), {"", false, false, {{tools, std::string(64, '0')}}}).ok());
+    CHECK(w.runner.calls.size() == 6);
+    // A tree the trust check could not read fails as reading it here would.
+    auto unreadable = w.resolve(w.agent(), {"", false, false, {{tools, fail("permission denied")}}});
+    REQUIRE_FALSE(unreadable.ok());
+    CHECK(unreadable.error() == "cannot read local flake " + tools + ": permission denied");
   }
 }
 
@@ -214,7 +228,7 @@ TEST_CASE("nix backend reports nix's error and keeps the last good result when a
   REQUIRE(w.cache.entries().size() == 1);
   CHECK(cache::list_roots_dirs(w.dir.path + "/gcroots") == std::vector<std::string>{w.cache.entries()[0].roots});
 
-  auto kept = w.resolve(w.agent(), {"", false, true});
+  auto kept = w.resolve(w.agent(), {"", false, true, {}});
   REQUIRE(kept.ok());
   CHECK(kept->program == w.store + "/aaa-bot/bin/bot");
   CHECK(util::starts_with(w.progress.events.back(), "warn using the last good packages of agent \"bot\""));
