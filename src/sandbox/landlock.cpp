@@ -92,7 +92,8 @@ void plan_scopes(const HostFacts& host, Policy& policy) {
     policy.notes.push_back(reachable + "the Landlock helper libexec/jailed/jailed-landlock is not installed)");
     return;
   }
-  // The store's helper (landlock view) applies the scopes along with its rules.
+  // One helper does both: in the landlock store view it runs already, and every ruleset it
+  // applies carries the scopes.
   policy.landlock_helper = host.landlock_helper;
   policy.landlock_abi = host.landlock_abi;
 }
