@@ -8,6 +8,7 @@
 #include <string>
 
 #include "sandbox/landlock_calls.hpp"
+#include "sandbox/store_view.hpp"
 
 namespace jailed::sandbox {
 namespace {
@@ -26,12 +27,19 @@ void report(int fd, const std::string& text) {
 }
 
 [[noreturn]] void add_rules_and_exit(int ruleset, const Policy& policy, int report_fd) {
+  auto failed = [report_fd](const std::string& what, int error) {
+    // The helper shows this much; a longer store path is cut, not the reason.
+    std::string reason = std::string(": ") + std::strerror(error);
+    report(report_fd, what.substr(0, 400) + reason);
+    ::_exit(1);
+  };
+  int store = ::open(k_store_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (store < 0) failed(k_store_dir, errno);
   uint64_t access = landlock::class_access('x', policy.landlock_abi);
   for (const auto& path : policy.store_paths) {
-    if (int failed = landlock::add_path_rule(ruleset, access, path.c_str()); failed != 0) {
-      report(report_fd, path + ": " + std::strerror(-failed));
-      ::_exit(1);
-    }
+    std::string name = store_name(path);  // launch() refused anything else already
+    if (name.empty()) failed(path, EINVAL);
+    if (int added = landlock::add_store_rule(ruleset, access, store, name.c_str()); added != 0) failed(path, -added);
   }
   report(report_fd, "1");
   ::_exit(0);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 
 #include <cerrno>
@@ -60,6 +61,26 @@ inline int add_path_rule(int ruleset, uint64_t access, const char* path) {
   int added = add_fd_rule(ruleset, access, fd);
   raw_syscall(SYS_close, fd);
   return added;
+}
+
+// Grants `access` beneath the store path `name` (one name in the directory `store_fd`) without
+// following a symlink: resolved out here, one could lead anywhere the host sees (all of the
+// store, /run/current-system). A store path that is a symlink gets no rule; Landlock checks
+// where a link leads, and a target in the store is a closure path of its own. Returns 0 when
+// added, skipped or missing; else -errno.
+inline int add_store_rule(int ruleset, uint64_t access, int store_fd, const char* name) {
+  int fd = static_cast<int>(
+      raw_syscall(SYS_openat, store_fd, reinterpret_cast<long>(name), O_PATH | O_NOFOLLOW | O_CLOEXEC, 0));
+  if (fd == -ENOENT) return 0;
+  if (fd < 0) return fd;
+  struct stat st {};
+  int failed = static_cast<int>(
+      raw_syscall(SYS_newfstatat, fd, reinterpret_cast<long>(""), reinterpret_cast<long>(&st), AT_EMPTY_PATH));
+  if (failed == 0 && !S_ISLNK(st.st_mode)) {
+    failed = add_fd_rule(ruleset, S_ISDIR(st.st_mode) ? access : access & k_file_access, fd);
+  }
+  raw_syscall(SYS_close, fd);
+  return failed;
 }
 
 }  // namespace jailed::sandbox::landlock

@@ -118,16 +118,16 @@ int descriptor(const char* arg) {
   return static_cast<int>(fd);
 }
 
-// Reads all of `fd` into `buffer`, then closes it, so the agent never inherits it; returns the size.
+// Reads `fd` to its end or until `buffer` is full, then closes it, so the agent never inherits
+// it; returns the size.
 size_t read_all(int fd, char* buffer, size_t capacity, const char* what) {
   size_t size = 0;
-  for (;;) {
+  while (size < capacity) {
     long n = raw_syscall(SYS_read, fd, reinterpret_cast<long>(buffer + size), static_cast<long>(capacity - size));
     if (n == -EINTR) continue;
     if (n < 0) die_errno(what, -n);
     if (n == 0) break;
     size += static_cast<size_t>(n);
-    if (size == capacity) die(k_cannot_run, what, "too long");
   }
   raw_syscall(SYS_close, fd);
   return size;
@@ -183,6 +183,7 @@ char g_rules[1 << 20];
   int rules_fd = descriptor(argv[3]);
   if (ruleset < 0 || rules_fd < 0) die(k_cannot_run, "no ruleset or no rules descriptor", nullptr);
   size_t size = read_all(rules_fd, g_rules, sizeof g_rules, "cannot read the rules");
+  if (size == sizeof g_rules) die(k_cannot_run, "the rules are too long", nullptr);
   if (ready >= 0) wait_ready(ready);
 
   long abi = ll::abi_version();

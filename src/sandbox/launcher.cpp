@@ -16,6 +16,7 @@
 #include "sandbox/closure_rules.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/seccomp.hpp"
+#include "sandbox/store_view.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
@@ -151,6 +152,12 @@ Status launch(const Policy& policy, const std::string& bwrap) {
     }
   }
 
+  // Only names directly in /nix/store: anything else (a NUL byte, "..", another directory) could
+  // bind or grant more than the closure.
+  for (const auto& path : policy.store_paths) {
+    if (store_name(path).empty()) return fail("refusing to start: " + util::printable(path) + " is not a store path");
+  }
+
   std::string args;
   for (const auto& option : bwrap_options(policy, plan)) {
     // --args splits at NUL bytes: one inside a value would smuggle in extra options.
@@ -170,10 +177,6 @@ Status launch(const Policy& policy, const std::string& bwrap) {
     auto ruleset = create_helper_ruleset(policy);
     if (!ruleset) return ruleset.failure();
     helper.ruleset = fds.keep(*ruleset);
-    // The rules split at NUL bytes too: one inside a path would forge a rule.
-    for (const auto& path : policy.store_paths) {
-      if (path.find('\0') != std::string::npos) return fail("refusing to start: a store path holds a NUL byte");
-    }
     auto rules = memory_file("jailed-landlock-rules", landlock_rules(policy), fds);
     if (!rules) return rules.failure();
     helper.rules = *rules;

@@ -251,8 +251,11 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   // 9. Per-path store binds, last: see late_store_mounts.
   for (const auto& mount : late_store_mounts(policy)) mounts.add(mount);
   // 10. The jail's own root holds the generated files, symlinks and mount points: sealed, so the
-  // agent can neither change them nor leave files beside them.
-  mounts.add(MountKind::remount_ro, "", "/", "sealed: the jail's root (generated files, symlinks) is read-only");
+  // agent can neither change them nor leave files beside them. Not when a grant shows the
+  // host's / there: it is then as the grant says.
+  if (!mounts.covering("/")) {
+    mounts.add(MountKind::remount_ro, "", "/", "sealed: the jail's root (generated files, symlinks) is read-only");
+  }
 
   policy.mounts = mounts.take();
   for (const auto& mount : policy.mounts) {

@@ -58,6 +58,7 @@ struct Policy {
   StoreView store_view = StoreView::none;
   std::vector<std::string> store_paths;  // the closure the agent may read (empty for none/full)
   int landlock_abi = 0;                  // the ABI the ruleset is built for (store_view landlock)
+  std::map<std::string, std::string> store_links;  // per-path view: closure symlinks, made symlinks inside
   std::string landlock_helper;           // jailed-landlock on the host, run in front of command; "" for none
 };
 
@@ -75,6 +76,7 @@ struct HostFacts {
   int landlock_abi = 0;                     // the kernel's Landlock ABI; 0 without Landlock
   std::string landlock_helper;              // jailed-landlock on the host; "" if not installed
   std::string store_env;                    // a package's bin/env for /usr/bin/env (probe_store)
+  std::map<std::string, std::string> store_links;  // per-path view: closure paths that are symlinks, and their targets
   std::string homes_dir;                    // $XDG_STATE_HOME/jailed/homes: agents' private homes
 };
 
@@ -94,7 +96,8 @@ struct ProjectFacts {
 HostFacts probe_host();
 
 // Fills host.store_env: the env of a package's bin directory (coreutils preferred), so that
-// `#!/usr/bin/env` scripts work in a Nix jail. Call after resolving, before make_policy.
+// `#!/usr/bin/env` scripts work in a Nix jail; and, for the per-path view, host.store_links.
+// Call after resolving, before make_policy.
 void probe_store(const resolve::Resolution& resolution, HostFacts& host);
 
 // Returns the relative names protected inside the project (.jailed, .git/hooks, ...).

@@ -41,6 +41,7 @@ std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const Hos
   } else {
     policy.store_view = StoreView::per_path;
     policy.store_paths = closure;
+    policy.store_links = host.store_links;
     policy.notes.push_back(why_not + "; binding each of the " + count + " store paths (slower start)");
     // The store directory itself holds only mount points; mode 0111 keeps even those unlisted.
     // The binds come last (late_store_mounts).
@@ -57,7 +58,14 @@ std::vector<Mount> store_mounts(const resolve::Resolution& resolution, const Hos
 std::vector<Mount> late_store_mounts(const Policy& policy) {
   if (policy.store_view != StoreView::per_path) return {};
   std::vector<Mount> mounts;
-  for (const auto& path : policy.store_paths) mounts.push_back({MountKind::ro_bind, path, path, "closure"});
+  for (const auto& path : policy.store_paths) {
+    auto link = policy.store_links.find(path);
+    if (link == policy.store_links.end()) {
+      mounts.push_back({MountKind::ro_bind, path, path, "closure"});
+    } else {
+      mounts.push_back({MountKind::symlink, link->second, path, "closure (a symlink)"});
+    }
+  }
   // The agent owns the tmpfs: without this it could chmod the store directory listable again.
   mounts.push_back({MountKind::remount_ro, "", k_store_dir, "sealed: the store directory stays unlisted"});
   return mounts;
@@ -85,22 +93,47 @@ std::string describe_store(const Policy& policy) {
   return "";
 }
 
-void probe_store(const resolve::Resolution& resolution, HostFacts& host) {
-  host.store_env.clear();
-  if (resolution.backend != "nix") return;
-  // Only the packages' bin directories (PATH inside), not every closure path: a launch should
-  // not stat hundreds of paths. coreutils' env if a package has it, else any (busybox, toybox).
+std::string store_name(const std::string& path) {
+  std::string prefix = std::string(k_store_dir) + "/";
+  if (path.compare(0, prefix.size(), prefix) != 0) return "";
+  std::string name = path.substr(prefix.size());
+  if (name.empty() || name == "." || name == ".." || name.find_first_of(std::string("/\0", 2)) != std::string::npos) {
+    return "";
+  }
+  return name;
+}
+
+namespace {
+
+// Returns the env of a package's bin directory: coreutils' if a package has it, else any
+// (busybox, toybox). Only the packages' bin directories (PATH inside), not every closure path:
+// a launch should not stat hundreds of paths.
+std::string find_store_env(const resolve::Resolution& resolution) {
   std::string fallback;
   for (const auto& dir : resolution.path_dirs) {
     std::string env = dir + "/env";
     if (!util::stat_path(env)) continue;
-    if (dir.find("-coreutils-") != std::string::npos) {
-      host.store_env = env;
-      return;
-    }
+    if (dir.find("-coreutils-") != std::string::npos) return env;
     if (fallback.empty()) fallback = env;
   }
-  host.store_env = fallback;
+  return fallback;
+}
+
+}  // namespace
+
+void probe_store(const resolve::Resolution& resolution, HostFacts& host) {
+  host.store_env.clear();
+  host.store_links.clear();
+  if (resolution.backend != "nix") return;
+  host.store_env = find_store_env(resolution);
+  // The per-path view binds each closure path, and a bind follows a symlink: only that slow view
+  // pays for looking at every path.
+  if (resolution.full_store || landlock_unusable(host).empty()) return;
+  for (const auto& path : resolution.closure) {
+    auto st = util::lstat_path(path);
+    if (!st || !S_ISLNK(st->st_mode)) continue;
+    if (auto target = util::read_link(path)) host.store_links[path] = *target;
+  }
 }
 
 }  // namespace jailed::sandbox

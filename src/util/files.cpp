@@ -107,6 +107,14 @@ std::optional<struct stat> lstat_path(const std::string& path) {
   return st;
 }
 
+Result<std::string> read_link(const std::string& path) {
+  std::string target(PATH_MAX, '\0');
+  ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
+  if (n < 0) return fail("cannot read the symlink " + path + ": " + std::strerror(errno));
+  target.resize(static_cast<size_t>(n));
+  return target;
+}
+
 bool exists_nofollow(const std::string& path) { return lstat_path(path).has_value(); }
 
 Status remove_tree(const std::string& path) {

@@ -30,6 +30,9 @@ std::optional<struct stat> stat_path(const std::string& path);
 // Returns lstat() of `path`, or nothing.
 std::optional<struct stat> lstat_path(const std::string& path);
 
+// Returns where the symlink `path` points.
+Result<std::string> read_link(const std::string& path);
+
 // Returns true if `path` names an existing entry (not following a final symlink).
 bool exists_nofollow(const std::string& path);
 

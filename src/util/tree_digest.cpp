@@ -96,12 +96,10 @@ Result<std::string> tree_digest(const std::string& dir) {
       append_field(material, (st->st_mode & S_IXUSR) ? "exec" : "file", rel);
       append_field(material, "content", *digest);
     } else if (S_ISLNK(st->st_mode)) {
-      std::string target(4096, '\0');
-      ssize_t n = ::readlink(full.c_str(), target.data(), target.size());
-      if (n < 0) return fail("cannot read the symlink " + full + ": " + std::strerror(errno));
-      target.resize(static_cast<size_t>(n));
+      auto target = read_link(full);
+      if (!target) return target.failure();
       append_field(material, "link", rel);
-      append_field(material, "target", target);
+      append_field(material, "target", *target);
     } else if (S_ISDIR(st->st_mode)) {
       append_field(material, "dir", rel);
     }

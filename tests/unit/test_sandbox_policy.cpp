@@ -282,6 +282,15 @@ TEST_CASE("policy: a work dir holding the home directory is noted", "[sandbox]")
   REQUIRE(policy.notes.back() == "/home/u holds your home directory: the agent can read and write all of it");
 }
 
+TEST_CASE("policy: the jail's root is sealed unless a grant shows the host's / there", "[sandbox]") {
+  auto policy = make_policy(crush_agent(), resolution(), host(), project(), {});
+  REQUIRE(render({policy.mounts.back()}) == std::vector<std::string>{"remount_ro  /"});
+  auto agent = crush_agent();
+  agent.readwrite = {value("/", 10)};
+  auto granted = make_policy(agent, resolution(), host(), project(), {});
+  for (const auto& m : granted.mounts) REQUIRE_FALSE((m.kind == MountKind::remount_ro && m.target == "/"));
+}
+
 TEST_CASE("policy: protected paths win over a read-write grant above the project", "[sandbox]") {
   auto agent = crush_agent();
   agent.readwrite = {value("/home/u/src", 10)};

@@ -16,6 +16,7 @@
 #include "sandbox/launcher.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 #include "launch_child.hpp"
@@ -51,9 +52,12 @@ const char* k_flake = R"(
       };
     in map (o: drv.${o}) names;
     big = n: agent "jailed-test-big-${toString n}" (builtins.concatStringsSep " " (leaves n));
+    # A package that is a symlink to the whole store: Nix sees no reference in it.
+    storelink = mk "jailed-test-storelink" "ln -s /nix/store $out";
   in {
     agent = agent "jailed-test-agent" "${lib}";
     other = mk "jailed-test-other" "mkdir -p $out; echo other-secret > $out/data";
+    linked = agent "jailed-test-linked" "${lib} ${storelink}";
     big = big 300;
     huge = big 2000;
   };
@@ -235,6 +239,30 @@ TEST_CASE("store: with Landlock only the closure is readable", "[store]") {
 TEST_CASE("store: with per-path binds only the closure is readable", "[store]") {
   if (!ready(false)) return;
   require_confined(probe(View::per_path));
+}
+
+TEST_CASE("store: a closure path that is a symlink to the whole store opens nothing more", "[store]") {
+  auto& f = fixture();
+  if (!ready(false)) return;
+  std::string top = f.build("linked");
+  std::string other = f.build("other");
+  auto link = named(Fixture::closure(top), "-jailed-test-storelink");
+  REQUIRE(link.size() == 1);
+  std::string via_link = link[0] + "/" + util::base_name(other) + "/data";
+  std::string probe = "echo LINK[$(readlink " + link[0] + ")]\n"
+                      "cat " + other + "/data " + via_link + " 2>/dev/null\n"
+                      "ls " + link[0] + "/ >/dev/null 2>&1 && echo STORE-LISTED\n"
+                      "echo done";
+  std::vector<View> views = {View::per_path};
+  if (probe_host().landlock_abi >= 1) views.push_back(View::landlock);
+  for (View view : views) {
+    auto out = run_jail(top, view, probe);
+    INFO("view " << (view == View::landlock ? "landlock" : "per-path") << ":\n" << out);
+    REQUIRE(has(out, "LINK[/nix/store]"));  // control: the symlink is there, as a symlink
+    REQUIRE(has(out, "done"));
+    REQUIRE_FALSE(has(out, "other-secret"));
+    REQUIRE_FALSE(has(out, "STORE-LISTED"));
+  }
 }
 
 TEST_CASE("store: store = full shows every store path", "[store]") {

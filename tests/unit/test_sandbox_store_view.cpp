@@ -207,6 +207,27 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
                                                 "no Landlock scopes on this kernel)"});
 }
 
+TEST_CASE("store view: a closure path that is a symlink stays one in the per-path view", "[sandbox]") {
+  auto h = host(0);
+  h.store_links[k_bash] = "/nix/store";  // bound, it would show the whole store
+  auto policy = make_policy(agent(), nix_resolution(), h, project(), {});
+  REQUIRE(policy.store_view == StoreView::per_path);
+  auto lines = render(policy);
+  REQUIRE(std::find(lines.begin(), lines.end(), "symlink /nix/store " + k_bash) != lines.end());
+  REQUIRE(std::find(lines.begin(), lines.end(), "ro_bind " + k_bash + " " + k_bash) == lines.end());
+  REQUIRE(std::find(lines.begin(), lines.end(), "ro_bind " + k_agent + " " + k_agent) != lines.end());
+}
+
+TEST_CASE("store_name: only names directly in /nix/store", "[sandbox]") {
+  REQUIRE(store_name("/nix/store/abc-bash-5.2") == "abc-bash-5.2");
+  for (const std::string& bad : std::vector<std::string>{"/nix/store", "/nix/store/", "/nix/store/.", "/nix/store/..",
+                                                         "/nix/store/a/b", "/nix/storex/a", "nix/store/a", "/etc/passwd",
+                                                         std::string("/nix/store/a\0b", 14)}) {
+    INFO(bad);
+    REQUIRE(store_name(bad).empty());
+  }
+}
+
 TEST_CASE("store view: the host backend has none", "[sandbox]") {
   auto resolution = nix_resolution();
   resolution.backend = "host";
