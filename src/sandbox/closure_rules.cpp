@@ -1,3 +1,4 @@
+// The ruleset jailed hands to its Landlock helper, and the child that adds the closure to it.
 #include "sandbox/closure_rules.hpp"
 
 #include <fcntl.h>
