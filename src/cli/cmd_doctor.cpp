@@ -1,4 +1,6 @@
 // jailed doctor: checks what jailed needs on this machine and says what to fix.
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -8,6 +10,7 @@
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "sandbox/landlock.hpp"
+#include "sandbox/landlock_calls.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
 #include "trust/trust_store.hpp"
@@ -40,13 +43,14 @@ std::string first_line(const std::string& text) {
   return std::string(util::trim(line));
 }
 
-void check_sandbox(Checker& checker) {
+// Returns bwrap's path when it can make a sandbox here, else "".
+std::string check_sandbox(Checker& checker) {
   util::SystemRunner runner;
   auto bwrap = sandbox::find_bwrap();
   if (!bwrap.ok()) {
     checker.report(Verdict::fail, "bwrap", bwrap.error());
     checker.sandbox_failed = true;
-    return;
+    return "";
   }
   auto version = runner.run({*bwrap, "--version"});
   checker.report(Verdict::ok, "bwrap", (version.ok() ? first_line(version->out) : "unknown version") + " (" + *bwrap + ")");
@@ -70,9 +74,40 @@ void check_sandbox(Checker& checker) {
     checker.report(Verdict::fail, "seccomp", seccomp.error());
     checker.sandbox_failed = true;
   }
+  return checker.sandbox_failed ? "" : *bwrap;
 }
 
-void check_landlock(Checker& checker) {
+// Runs the helper as a jail does: from a descriptor, inside bwrap, with a ruleset (one that
+// lets it run `true`). Returns "" when it worked, else why not: a security module may refuse
+// to execute a file from outside the sandbox's root, or the kernel the ruleset.
+std::string probe_helper(const std::string& bwrap, const std::string& helper, int abi) {
+  auto program_path = util::find_in_path("true");
+  if (!program_path) return "no 'true' on PATH to run";
+  std::string rules("x\0/\0", 4);
+  int program = ::open(helper.c_str(), O_PATH);
+  int ruleset = sandbox::landlock::create_ruleset(sandbox::landlock::handled_access(abi), 0);
+  int rules_fd = ::memfd_create("jailed-doctor-rules", 0);
+  std::string why;
+  if (program < 0 || ruleset < 0 || rules_fd < 0 || ::fcntl(ruleset, F_SETFD, 0) != 0 ||
+      ::pwrite(rules_fd, rules.data(), rules.size(), 0) != static_cast<ssize_t>(rules.size())) {
+    why = "cannot prepare its descriptors";
+  } else {
+    auto ran = util::SystemRunner().run({bwrap, "--unshare-user", "--unshare-pid", "--cap-drop", "ALL", "--ro-bind", "/",
+                                         "/", "--proc", "/proc", "--dev", "/dev", "--", "/proc/self/fd/" + std::to_string(program),
+                                         std::to_string(ruleset), "-", std::to_string(rules_fd), "--", *program_path});
+    if (!ran.ok()) {
+      why = ran.error();
+    } else if (ran->status != 0) {
+      why = first_line(ran->err.empty() ? "exit status " + std::to_string(ran->status) : ran->err);
+    }
+  }
+  for (int fd : {program, ruleset, rules_fd}) {
+    if (fd >= 0) ::close(fd);
+  }
+  return why;
+}
+
+void check_landlock(Checker& checker, const std::string& bwrap) {
   int abi = sandbox::probe_landlock_abi();
   std::string helper = sandbox::find_landlock_helper();
   if (abi < 1) {
@@ -83,10 +118,14 @@ void check_landlock(Checker& checker) {
     checker.report(Verdict::warn, "landlock",
                    "ABI " + std::to_string(abi) + ", but jailed-landlock is not installed (make install puts it in "
                    "PREFIX/libexec/jailed): Nix jails fall back to binding each store path");
+  } else if (std::string why = bwrap.empty() ? "" : probe_helper(bwrap, helper, abi); !why.empty()) {
+    checker.report(Verdict::fail, "landlock",
+                   "ABI " + std::to_string(abi) + ", but the helper " + helper + " does not run in a jail (" + why +
+                       "): Nix jails with Landlock cannot start; JAILED_NO_LANDLOCK=1 binds each store path instead");
   } else {
     checker.report(Verdict::ok, "landlock",
                    "ABI " + std::to_string(abi) + (abi >= 6 ? " (store confinement and socket scopes)" : " (store confinement)") +
-                       ", helper " + helper);
+                       ", helper " + helper + " runs in a jail");
   }
 }
 
@@ -135,8 +174,8 @@ int cmd_doctor(const Args& args) {
 
   Checker checker;
   std::cout << "jailed " << k_version << " (" << self_path() << ")\n";
-  check_sandbox(checker);
-  check_landlock(checker);
+  std::string bwrap = check_sandbox(checker);
+  check_landlock(checker, bwrap);
   check_hook(checker);
   check_nix(checker);
   check_trust(checker);

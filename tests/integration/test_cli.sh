@@ -77,6 +77,20 @@ expect_contains "doctor says how to add the hook" "jailed hook" "$out"
 expect_contains "doctor reports Landlock" "landlock: " "$out"
 out=$(JAILED_HOOK=bash "$JAILED" doctor 2>&1)
 expect_contains "doctor sees the hook" "shell hook: installed (bash)" "$out"
+if grep -q 'landlock: ABI' <<<"$out"; then
+  expect_contains "doctor runs the Landlock helper in a jail" "runs in a jail" "$out"
+  # A helper the jail refuses to run (here: one that fails at once) is a failure, said as such.
+  mkdir -p "$WORLD/refused"
+  cp "$JAILED" "$WORLD/refused/jailed"
+  printf '#!/bin/sh\necho "refused by policy" >&2\nexit 126\n' > "$WORLD/refused/jailed-landlock"
+  chmod +x "$WORLD/refused/jailed-landlock"
+  out=$("$WORLD/refused/jailed" doctor 2>&1)
+  rc=$?
+  expect_eq "doctor fails when the helper cannot run in a jail" 1 "$rc"
+  expect_contains "doctor says why the helper failed" "does not run in a jail (refused by policy)" "$out"
+else
+  skip "doctor's Landlock helper probe" "this kernel has no Landlock"
+fi
 
 out=$(PATH=/nonexistent "$JAILED" doctor 2>&1)
 rc=$?
