@@ -55,9 +55,7 @@ bool roots_pin(const std::string& dir, const std::vector<std::string>& outputs) 
   while (dirent* entry = ::readdir(handle)) {
     std::string name = entry->d_name;
     if (name == "." || name == "..") continue;
-    char buf[4096];
-    ssize_t n = ::readlink((dir + "/" + name).c_str(), buf, sizeof buf);
-    if (n > 0 && static_cast<size_t>(n) < sizeof buf) targets.emplace_back(buf, static_cast<size_t>(n));
+    if (auto target = util::read_link(dir + "/" + name); target && !target->empty()) targets.push_back(*target);
   }
   ::closedir(handle);
   for (const auto& output : outputs) {

@@ -1,6 +1,5 @@
 // jailed doctor: checks what jailed needs on this machine and says what to fix.
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -15,6 +14,7 @@
 #include "sandbox/seccomp.hpp"
 #include "trust/trust_store.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
@@ -83,13 +83,14 @@ std::string check_sandbox(Checker& checker) {
 std::string probe_helper(const std::string& bwrap, const std::string& helper, int abi) {
   auto program_path = util::find_in_path("true");
   if (!program_path) return "no 'true' on PATH to run";
-  std::string rules("x\0/\0", 4);
   int program = ::open(helper.c_str(), O_PATH);
   int ruleset = sandbox::landlock::create_ruleset(sandbox::landlock::handled_access(abi), 0);
-  int rules_fd = ::memfd_create("jailed-doctor-rules", 0);
+  auto rules = util::memory_file("jailed-doctor-rules", std::string_view("x\0/\0", 4));
+  int rules_fd = rules ? *rules : -1;
   std::string why;
+  // The probe passes them through bwrap, as a launch does.
   if (program < 0 || ruleset < 0 || rules_fd < 0 || ::fcntl(ruleset, F_SETFD, 0) != 0 ||
-      ::pwrite(rules_fd, rules.data(), rules.size(), 0) != static_cast<ssize_t>(rules.size())) {
+      ::fcntl(rules_fd, F_SETFD, 0) != 0) {
     why = "cannot prepare its descriptors";
   } else {
     auto ran = util::SystemRunner().run({bwrap, "--unshare-user", "--unshare-pid", "--cap-drop", "ALL", "--ro-bind", "/",

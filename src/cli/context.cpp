@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <climits>
 
 
 #include "cli/output.hpp"
@@ -15,10 +14,9 @@
 namespace jailed::cli {
 
 std::string self_path() {
-  char buf[PATH_MAX];
-  ssize_t size = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (size <= 0) throw Error("cannot find the jailed binary (is /proc mounted?)");
-  std::string path(buf, static_cast<size_t>(size));
+  auto self = util::read_link("/proc/self/exe");
+  if (!self || self->empty()) throw Error("cannot find the jailed binary (is /proc mounted?)");
+  std::string path = *self;
   // After a reinstall the running binary reads "PATH (deleted)"; the new one is at PATH.
   const std::string deleted = " (deleted)";
   if (path.size() > deleted.size() && path.compare(path.size() - deleted.size(), deleted.size(), deleted) == 0) {

@@ -28,14 +28,6 @@ const char* const k_path_dirs[] = {"/usr/local/bin", "/usr/bin", "/bin", "/usr/l
 
 constexpr std::string_view k_host_prefix = "host:";
 
-std::optional<std::string> read_link(const std::string& path) {
-  std::string buf(4096, '\0');
-  ssize_t n = ::readlink(path.c_str(), buf.data(), buf.size());
-  if (n < 0 || static_cast<size_t>(n) >= buf.size()) return std::nullopt;
-  buf.resize(static_cast<size_t>(n));
-  return buf;
-}
-
 // A program found on the host: `found` is where PATH lookup found it, `real` its realpath,
 // `found_dir_real` the realpath of the directory it was found in.
 struct HostProgram {
@@ -55,7 +47,7 @@ class HostView {
       auto st = util::lstat_path(host);
       if (!st) continue;
       if (S_ISLNK(st->st_mode)) {
-        auto target = read_link(host);
+        auto target = util::read_link(host);
         if (!target) return fail("cannot read the symlink " + host);
         out.symlinks.push_back({*target, dir});
       } else if (S_ISDIR(st->st_mode)) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
 
@@ -64,10 +65,9 @@ Result<std::vector<std::vector<std::string>>> read_roots(const std::string& dir,
     std::string name = entry->d_name;
     auto index = root_index(name, stem);
     if (!index || *index >= count) continue;
-    char buf[4096];
-    ssize_t n = ::readlink((dir + "/" + name).c_str(), buf, sizeof buf);
-    if (n <= 0 || static_cast<size_t>(n) >= sizeof buf) continue;
-    outputs[*index].emplace_back(buf, static_cast<size_t>(n));
+    auto target = util::read_link(dir + "/" + name);
+    if (!target || target->empty()) continue;
+    outputs[*index].push_back(*target);
   }
   ::closedir(handle);
   for (size_t i = 0; i < count; ++i) {

@@ -81,16 +81,9 @@ Status seed_private_file(int home_fd, const std::string& private_dir, const std:
   std::string temp = "." + name + ".jailed-seed-" + std::to_string(::getpid());
   Fd out(::openat(dir.get(), temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (out.get() < 0) return fail("cannot create " + private_dir + "/" + temp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < content->size()) {
-    ssize_t n = ::write(out.get(), content->data() + done, content->size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int error = errno;
-      ::unlinkat(dir.get(), temp.c_str(), 0);
-      return fail("cannot write " + shown + ": " + std::strerror(error));
-    }
-    done += static_cast<size_t>(n);
+  if (auto written = util::write_all(out.get(), *content, shown); !written) {
+    ::unlinkat(dir.get(), temp.c_str(), 0);
+    return written.failure();
   }
   if (::renameat2(dir.get(), temp.c_str(), dir.get(), name.c_str(), RENAME_NOREPLACE) != 0) {
     int error = errno;

@@ -10,6 +10,7 @@
 
 #include "sandbox/landlock_calls.hpp"
 #include "sandbox/store_view.hpp"
+#include "util/files.hpp"
 
 namespace jailed::sandbox {
 namespace {
@@ -17,15 +18,7 @@ namespace {
 std::string errno_text() { return std::strerror(errno); }
 
 // Writes the child's report; nothing more can be done about a failure than exiting.
-void report(int fd, const std::string& text) {
-  size_t done = 0;
-  while (done < text.size()) {
-    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    done += static_cast<size_t>(n);
-  }
-}
+void report(int fd, const std::string& text) { (void)util::write_all(fd, text, "the store rules' report"); }
 
 [[noreturn]] void add_rules_and_exit(int ruleset, const Policy& policy, int report_fd) {
   auto failed = [report_fd](const std::string& what, int error) {

@@ -1,8 +1,6 @@
 // Probes the kernel for Landlock, finds the helper, decides when it runs, renders its rules.
 #include "sandbox/landlock.hpp"
 
-#include <limits.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "sandbox/landlock_calls.hpp"
@@ -21,10 +19,9 @@ int probe_landlock_abi() {
 }
 
 std::string find_landlock_helper() {
-  char self[PATH_MAX];
-  ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return "";
-  std::string dir = util::parent_dir(std::string(self, static_cast<size_t>(n)));
+  auto self = util::read_link("/proc/self/exe");
+  if (!self || self->empty()) return "";
+  std::string dir = util::parent_dir(*self);
   for (const auto& candidate : {dir + "/jailed-landlock", dir + "/../libexec/jailed/jailed-landlock"}) {
     auto st = util::stat_path(candidate);
     if (st && S_ISREG(st->st_mode) && ::access(candidate.c_str(), X_OK) == 0) {

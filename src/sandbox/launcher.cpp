@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -52,27 +51,11 @@ class Descriptors {
   std::vector<int> m_fds;
 };
 
-Status write_all(int fd, const std::string& data, const std::string& label) {
-  size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return fail("cannot write " + label + ": " + errno_text());
-    }
-    done += static_cast<size_t>(n);
-  }
-  return success();
-}
-
-// Returns a rewound memory file holding `data`: bwrap reads it, nothing touches the disk.
+// Returns a memory file holding `data`, kept in `fds`: bwrap reads it, nothing touches the disk.
 Result<int> memory_file(const char* name, const std::string& data, Descriptors& fds) {
-  int fd = ::memfd_create(name, MFD_CLOEXEC);
-  if (fd < 0) return fail(std::string("cannot create a memory file for ") + name + ": " + errno_text());
-  fds.keep(fd);
-  if (auto written = write_all(fd, data, name); !written) return written.failure();
-  if (::lseek(fd, 0, SEEK_SET) != 0) return fail(std::string("cannot rewind ") + name + ": " + errno_text());
-  return fd;
+  auto fd = util::memory_file(name, data);
+  if (!fd) return fd.failure();
+  return fds.keep(*fd);
 }
 
 // Marks every descriptor above stderr close-on-exec, so nothing jailed inherited from its own

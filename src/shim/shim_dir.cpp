@@ -24,14 +24,6 @@ constexpr const char* k_project_file = ".project";
 
 std::string errno_text() { return std::strerror(errno); }
 
-// Returns the target of the symlink at `path`, or nothing if it is not a readable symlink.
-std::optional<std::string> read_link(const std::string& path) {
-  char buf[PATH_MAX];
-  ssize_t n = ::readlink(path.c_str(), buf, sizeof buf);
-  if (n < 0 || static_cast<size_t>(n) == sizeof buf) return std::nullopt;
-  return std::string(buf, static_cast<size_t>(n));
-}
-
 // Returns true if `name` is a temp file of a process that is still running (a shell syncing the
 // same project right now): removing it would make that shell's rename fail.
 bool is_live_temp(const std::string& name) {
@@ -103,7 +95,7 @@ Status sync(const std::string& dir, const std::string& jailed_real_path, const s
   auto project = util::write_file_atomic(dir + "/" + k_project_file, jailed_real_path, 0600);
   if (!project) return project;
   for (const auto& name : names) {
-    if (read_link(dir + "/" + name) == jailed_binary) continue;
+    if (auto target = util::read_link(dir + "/" + name); target && *target == jailed_binary) continue;
     auto placed = place_link(dir, name, jailed_binary);
     if (!placed) return placed;
   }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -17,7 +18,9 @@ namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-Status write_all(int fd, const std::string& content, const std::string& label) {
+}  // namespace
+
+Status write_all(int fd, std::string_view content, const std::string& label) {
   size_t done = 0;
   while (done < content.size()) {
     ssize_t n = ::write(fd, content.data() + done, content.size() - done);
@@ -30,7 +33,17 @@ Status write_all(int fd, const std::string& content, const std::string& label) {
   return success();
 }
 
-}  // namespace
+Result<int> memory_file(const char* name, std::string_view content) {
+  int fd = ::memfd_create(name, MFD_CLOEXEC);
+  if (fd < 0) return fail(std::string("cannot create a memory file for ") + name + ": " + errno_text());
+  auto written = write_all(fd, content, name);
+  if (written && ::lseek(fd, 0, SEEK_SET) != 0) written = fail(std::string("cannot rewind ") + name + ": " + errno_text());
+  if (!written) {
+    ::close(fd);
+    return written.failure();
+  }
+  return fd;
+}
 
 Result<std::string> read_fd(int fd, const std::string& label, size_t max_bytes) {
   std::string data;
@@ -111,6 +124,7 @@ Result<std::string> read_link(const std::string& path) {
   std::string target(PATH_MAX, '\0');
   ssize_t n = ::readlink(path.c_str(), target.data(), target.size());
   if (n < 0) return fail("cannot read the symlink " + path + ": " + std::strerror(errno));
+  if (static_cast<size_t>(n) == target.size()) return fail("cannot read the symlink " + path + ": its target is too long");
   target.resize(static_cast<size_t>(n));
   return target;
 }

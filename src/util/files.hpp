@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "util/result.hpp"
 
@@ -16,6 +17,13 @@ Result<std::string> read_file(const std::string& path, size_t max_bytes = 64 * 1
 
 // Reads the whole file from an open descriptor; fails past `max_bytes`.
 Result<std::string> read_fd(int fd, const std::string& label, size_t max_bytes);
+
+// Writes all of `content` to `fd`; `label` names it in the error.
+Status write_all(int fd, std::string_view content, const std::string& label);
+
+// Returns a memory file (close-on-exec, rewound) holding `content`: for a program to read,
+// nothing on disk.
+Result<int> memory_file(const char* name, std::string_view content);
 
 // Writes `content` to `path` atomically: a temp file in the same directory, fsync, rename.
 // Does nothing when the file already holds exactly `content`.
