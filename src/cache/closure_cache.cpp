@@ -37,19 +37,6 @@ std::vector<std::string> lines_of(const std::string& text) {
   return out;
 }
 
-// Store paths hold no spaces or newlines, so these separators are unambiguous.
-std::string encode_outputs(const std::vector<std::vector<std::string>>& outputs) {
-  std::string out;
-  for (const auto& paths : outputs) out += util::join(paths, " ") + "\n";
-  return out;
-}
-
-std::vector<std::vector<std::string>> decode_outputs(const std::string& text) {
-  std::vector<std::vector<std::string>> out;
-  for (const auto& line : lines_of(text)) out.push_back(util::split(line, ' '));
-  return out;
-}
-
 void init_schema(util::Database& db) {
   int version = db.user_version();
   if (version > k_schema_version) {
@@ -68,6 +55,18 @@ bool is_busy(const Error& error) {
 
 }  // namespace
 
+std::string encode_outputs(const std::vector<std::vector<std::string>>& outputs) {
+  std::string out;
+  for (const auto& paths : outputs) out += util::join(paths, " ") + "\n";
+  return out;
+}
+
+std::vector<std::vector<std::string>> decode_outputs(const std::string& text) {
+  std::vector<std::vector<std::string>> out;
+  for (const auto& line : lines_of(text)) out.push_back(util::split(line, ' '));
+  return out;
+}
+
 std::vector<std::string> Entry::all_outputs() const {
   std::vector<std::string> out;
   for (const auto& paths : outputs) out.insert(out.end(), paths.begin(), paths.end());
@@ -75,15 +74,18 @@ std::vector<std::string> Entry::all_outputs() const {
 }
 
 ClosureCache::ClosureCache(std::string db_path, std::string roots_dir, Warn warn)
-    : m_db_path(std::move(db_path)), m_roots_dir(std::move(roots_dir)), m_warn(std::move(warn)) {
-  open();
-}
+    : m_db_path(std::move(db_path)), m_roots_dir(std::move(roots_dir)), m_warn(std::move(warn)) {}
 
 ClosureCache::~ClosureCache() = default;
 
 std::string ClosureCache::default_db_path() { return util::xdg_dir("CACHE") + "/jailed/cache.db"; }
 
 std::string ClosureCache::default_roots_dir() { return util::xdg_dir("STATE") + "/jailed/gcroots"; }
+
+util::Database& ClosureCache::db() {
+  if (!m_db) open();
+  return *m_db;
+}
 
 void ClosureCache::open() {
   util::make_dirs(util::parent_dir(m_db_path), 0700).take();
@@ -124,26 +126,34 @@ std::optional<Entry> ClosureCache::read_entry(util::Statement& query) {
 }
 
 std::optional<Entry> ClosureCache::lookup(const std::string& key, const std::string& specs) {
-  util::Statement query(*m_db, std::string("SELECT ") + k_columns + " FROM entries WHERE key = ?");
+  util::Statement query(db(), std::string("SELECT ") + k_columns + " FROM entries WHERE key = ?");
   query.bind(1, key);
   auto entry = read_entry(query);
-  if (!entry || util::join(entry->specs, "\n") + "\n" != specs) return std::nullopt;
-  if (!roots_pin(roots_path(entry->roots), entry->all_outputs())) return std::nullopt;
+  if (!entry || !usable(*entry, key, specs)) return std::nullopt;
   return entry;
 }
 
-std::string ClosureCache::begin_roots(const std::string& key) { return create_roots_dir(m_roots_dir, key).take(); }
+bool ClosureCache::usable(const Entry& entry, const std::string& key, const std::string& specs) const {
+  return entry.key == key && util::join(entry.specs, "\n") + "\n" == specs &&
+         roots_pin(roots_path(entry.roots), entry.all_outputs());
+}
+
+std::string ClosureCache::begin_roots(const std::string& key) {
+  // The database first: roots made before it exists would look like those of a deleted one.
+  db();
+  return create_roots_dir(m_roots_dir, key).take();
+}
 
 void ClosureCache::abandon_roots(const std::string& name) { (void)remove_roots_dir(m_roots_dir, name); }
 
 void ClosureCache::commit(const Entry& entry, const std::string& file, const std::string& agent) {
   std::string replaced;
   {
-    util::Transaction transaction(*m_db);
-    util::Statement old(*m_db, "SELECT roots FROM entries WHERE key = ?");
+    util::Transaction transaction(db());
+    util::Statement old(db(), "SELECT roots FROM entries WHERE key = ?");
     old.bind(1, entry.key);
     if (old.step()) replaced = old.text(0);
-    util::Statement insert(*m_db, std::string("INSERT OR REPLACE INTO entries(") + k_columns + ") VALUES(?,?,?,?,?,?,?)");
+    util::Statement insert(db(), std::string("INSERT OR REPLACE INTO entries(") + k_columns + ") VALUES(?,?,?,?,?,?,?)");
     int64_t now = now_seconds();
     insert.bind(1, entry.key)
         .bind(2, util::join(entry.specs, "\n") + "\n")
@@ -153,7 +163,7 @@ void ClosureCache::commit(const Entry& entry, const std::string& file, const std
         .bind(6, entry.created ? entry.created : now)
         .bind(7, now);
     insert.run();
-    util::Statement use(*m_db, "INSERT OR REPLACE INTO uses(file, agent, key) VALUES(?,?,?)");
+    util::Statement use(db(), "INSERT OR REPLACE INTO uses(file, agent, key) VALUES(?,?,?)");
     use.bind(1, file).bind(2, agent).bind(3, entry.key);
     use.run();
     transaction.commit();
@@ -166,7 +176,7 @@ void ClosureCache::mark_used(const std::string& key, const std::string& file, co
   // A warm launch should not write (a write costs more than the rest of the lookup): last_used
   // is kept to the hour, which is all `cache gc --older-than` needs.
   {
-    util::Statement current(*m_db, "SELECT (SELECT last_used FROM entries WHERE key = ?1),"
+    util::Statement current(db(), "SELECT (SELECT last_used FROM entries WHERE key = ?1),"
                                    " (SELECT key FROM uses WHERE file = ?2 AND agent = ?3)");
     current.bind(1, key).bind(2, file).bind(3, agent);
     if (current.step() && !current.is_null(0) && current.integer(0) >= now_seconds() - 3600 && !current.is_null(1) &&
@@ -174,18 +184,18 @@ void ClosureCache::mark_used(const std::string& key, const std::string& file, co
       return;
     }
   }
-  util::Transaction transaction(*m_db);
-  util::Statement touch(*m_db, "UPDATE entries SET last_used = ? WHERE key = ?");
+  util::Transaction transaction(db());
+  util::Statement touch(db(), "UPDATE entries SET last_used = ? WHERE key = ?");
   touch.bind(1, now_seconds()).bind(2, key);
   touch.run();
-  util::Statement use(*m_db, "INSERT OR REPLACE INTO uses(file, agent, key) VALUES(?,?,?)");
+  util::Statement use(db(), "INSERT OR REPLACE INTO uses(file, agent, key) VALUES(?,?,?)");
   use.bind(1, file).bind(2, agent).bind(3, key);
   use.run();
   transaction.commit();
 }
 
 std::optional<Entry> ClosureCache::last_good(const std::string& file, const std::string& agent) {
-  util::Statement query(*m_db, std::string("SELECT e.key, e.specs, e.outputs, e.closure, e.roots, e.created, e.last_used"
+  util::Statement query(db(), std::string("SELECT e.key, e.specs, e.outputs, e.closure, e.roots, e.created, e.last_used"
                                            " FROM uses u JOIN entries e ON e.key = u.key WHERE u.file = ? AND u.agent = ?"));
   query.bind(1, file).bind(2, agent);
   auto entry = read_entry(query);
@@ -194,14 +204,14 @@ std::optional<Entry> ClosureCache::last_good(const std::string& file, const std:
 }
 
 std::vector<Entry> ClosureCache::entries() {
-  util::Statement query(*m_db, std::string("SELECT ") + k_columns + " FROM entries ORDER BY last_used DESC, key");
+  util::Statement query(db(), std::string("SELECT ") + k_columns + " FROM entries ORDER BY last_used DESC, key");
   std::vector<Entry> out;
   while (auto entry = read_entry(query)) out.push_back(std::move(*entry));
   return out;
 }
 
 std::vector<Use> ClosureCache::uses() {
-  util::Statement query(*m_db, "SELECT file, agent, key FROM uses ORDER BY file, agent");
+  util::Statement query(db(), "SELECT file, agent, key FROM uses ORDER BY file, agent");
   std::vector<Use> out;
   while (query.step()) out.push_back({query.text(0), query.text(1), query.text(2)});
   return out;
@@ -210,10 +220,10 @@ std::vector<Use> ClosureCache::uses() {
 size_t ClosureCache::remove(const std::vector<std::string>& keys) {
   std::vector<std::string> roots;
   {
-    util::Transaction transaction(*m_db);
-    util::Statement find(*m_db, "SELECT roots FROM entries WHERE key = ?");
-    util::Statement drop(*m_db, "DELETE FROM entries WHERE key = ?");
-    util::Statement drop_uses(*m_db, "DELETE FROM uses WHERE key = ?");
+    util::Transaction transaction(db());
+    util::Statement find(db(), "SELECT roots FROM entries WHERE key = ?");
+    util::Statement drop(db(), "DELETE FROM entries WHERE key = ?");
+    util::Statement drop_uses(db(), "DELETE FROM uses WHERE key = ?");
     for (const auto& key : keys) {
       find.bind(1, key);
       if (find.step()) roots.push_back(find.text(0));
@@ -231,7 +241,7 @@ size_t ClosureCache::remove(const std::vector<std::string>& keys) {
 }
 
 void ClosureCache::forget_use(const std::string& file, const std::string& agent) {
-  util::Statement drop(*m_db, "DELETE FROM uses WHERE file = ? AND agent = ?");
+  util::Statement drop(db(), "DELETE FROM uses WHERE file = ? AND agent = ?");
   drop.bind(1, file).bind(2, agent);
   drop.run();
 }

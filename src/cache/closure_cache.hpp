@@ -27,6 +27,12 @@ struct Entry {
   std::vector<std::string> all_outputs() const;
 };
 
+// Returns `outputs` as text, one spec's paths a line: store paths hold no spaces or newlines,
+// so the separators are unambiguous.
+std::string encode_outputs(const std::vector<std::vector<std::string>>& outputs);
+// Returns the outputs encode_outputs() wrote.
+std::vector<std::vector<std::string>> decode_outputs(const std::string& text);
+
 // A project agent's last good resolution: what `jailed run` falls back to when Nix fails,
 // and what keeps an entry alive through `jailed cache gc`.
 struct Use {
@@ -40,8 +46,8 @@ class ClosureCache {
  public:
   using Warn = std::function<void(const std::string&)>;
 
-  // Opens (creating) the database at `db_path`. An unreadable database is moved aside to
-  // `db_path.bad` and rebuilt, with one call of `warn`: the cache only saves work.
+  // The database at `db_path`, opened (created) on first use. An unreadable database is moved
+  // aside to `db_path.bad` and rebuilt, with one call of `warn`: the cache only saves work.
   ClosureCache(std::string db_path, std::string roots_dir, Warn warn);
   ~ClosureCache();
 
@@ -55,6 +61,9 @@ class ClosureCache {
   // Returns the entry for `key` if it was made for exactly `specs` (spec_text) and its roots
   // still pin its outputs; otherwise nothing, and the caller resolves afresh.
   std::optional<Entry> lookup(const std::string& key, const std::string& specs);
+  // Returns true if lookup(key, specs) may return `entry`, read earlier: the checks of a hit
+  // without the database.
+  bool usable(const Entry& entry, const std::string& key, const std::string& specs) const;
 
   // Creates an empty roots directory for a resolution of `key`; returns its name.
   std::string begin_roots(const std::string& key);
@@ -85,6 +94,7 @@ class ClosureCache {
   std::string roots_path(const std::string& name) const { return m_roots_dir + "/" + name; }
 
  private:
+  util::Database& db();
   void open();
   std::optional<Entry> read_entry(util::Statement& query);
 

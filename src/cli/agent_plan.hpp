@@ -19,10 +19,10 @@ struct AgentPlan {
 };
 
 // Loads the allowed .jailed at `jailed_file`, picks the agent `name` (its shim command name
-// when `by_shim`), resolves it and computes its policy with `agent_args`. With `prepare`,
-// creates missing config paths on the host (run does; explain only looks).
+// when `by_shim`), resolves it and computes its policy with `agent_args`. A `launch` creates
+// missing config paths on the host and uses the agent's launch record; explain only looks.
 AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
-                     const std::vector<std::string>& agent_args, bool prepare);
+                     const std::vector<std::string>& agent_args, bool launch);
 
 // Launches the agent in its sandbox; returns only on failure (as an exit status).
 int run_agent(const std::string& jailed_file, const std::string& name, bool by_shim,

@@ -8,6 +8,7 @@
 #include "cache/closure_cache.hpp"
 #include "cache/gc_roots.hpp"
 #include "cli/commands.hpp"
+#include "cli/launch_memo.hpp"
 #include "cli/output.hpp"
 #include "config/jail_config.hpp"
 #include "util/error.hpp"
@@ -128,6 +129,8 @@ int cmd_cache(const Args& args) {
     return 0;
   }
   cache::GcReport report;
+  // Launch records name entries: only those still usable stay (none after clear).
+  remove_launch_records(launch_records_dir(), action == "clear");
   if (action == "clear") {
     report = cache::clear_cache(store);
   } else {

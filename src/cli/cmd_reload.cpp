@@ -21,7 +21,7 @@ int cmd_reload(const Args& args) {
   if (parse_options(command_named("reload"), args, options, positional, values)) return 0;
 
   std::string path = config::locate_jailed_file("").take();
-  auto [file, config, inputs] = load_allowed(path);
+  auto [file, config, inputs, trust_hash] = load_allowed(path);
   std::string only = values["agent"].as<std::string>();
   if (!only.empty() && !config.find_agent(only)) {
     std::vector<std::string> names;

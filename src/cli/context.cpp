@@ -52,9 +52,13 @@ LocalInputs local_inputs(const config::JailConfig& config) {
 
 Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
                    const Result<config::JailConfig>& merged) {
-  Checked checked;
   // An invalid file activates nothing anyway: its inputs do not matter.
-  if (merged.ok()) checked.inputs = local_inputs(*merged);
+  return check_inputs(store, file, merged.ok() ? local_inputs(*merged) : LocalInputs{});
+}
+
+Checked check_inputs(trust::TrustStore& store, const config::LoadedFile& file, LocalInputs inputs) {
+  Checked checked;
+  checked.inputs = std::move(inputs);
   checked.verdict = store.check(file.real_path, file.content, checked.inputs.text());
   checked.inputs_only = checked.verdict.status == trust::Status::changed && checked.verdict.allowed_content &&
                         *checked.verdict.allowed_content == file.content;
@@ -79,14 +83,21 @@ std::string blocked_message(const Checked& checked, const std::string& path) {
   return shown + " is allowed";
 }
 
-Allowed load_allowed(const std::string& path) {
+Allowed load_allowed(const std::string& path, const LaunchMemo* memo) {
   auto file = config::read_jailed_file(path).take();
   auto merged = config::load_config(path, file.content, user_context());
-  trust::TrustStore store(trust::TrustStore::default_path(), false);
-  auto checked = check_file(store, file, merged);
-  // Trust first: the user is told to review an untrusted file before hearing of its errors.
-  if (checked.verdict.status != trust::Status::allowed) throw Error(blocked_message(checked, path), ExitCode::not_allowed);
-  return {std::move(file), std::move(merged).take(), std::move(checked.inputs)};
+  LocalInputs inputs = merged.ok() ? local_inputs(*merged) : LocalInputs{};
+  std::string hash = memo ? trust::trust_hash(file.real_path, file.content, inputs.text()) : "";
+  if (!memo || !merged.ok() || !memo->vouches_for(file.real_path, hash)) {
+    trust::TrustStore store(trust::TrustStore::default_path(), false);
+    auto checked = check_inputs(store, file, std::move(inputs));
+    // Trust first: the user is told to review an untrusted file before hearing of its errors.
+    if (checked.verdict.status != trust::Status::allowed) {
+      throw Error(blocked_message(checked, path), ExitCode::not_allowed);
+    }
+    inputs = std::move(checked.inputs);
+  }
+  return {std::move(file), std::move(merged).take(), std::move(inputs), std::move(hash)};
 }
 
 }  // namespace jailed::cli

@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "cli/launch_memo.hpp"
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
 #include "trust/trust_store.hpp"
@@ -39,6 +40,8 @@ struct Checked {
 // user's presets and defaults (merging is not evaluating), which names the local inputs.
 Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
                    const Result<config::JailConfig>& merged);
+// Checks `file` with its local `inputs`, already read.
+Checked check_inputs(trust::TrustStore& store, const config::LoadedFile& file, LocalInputs inputs);
 
 // Returns what to tell the user about a .jailed at `path` that is not allowed.
 std::string blocked_message(const Checked& checked, const std::string& path);
@@ -47,11 +50,13 @@ std::string blocked_message(const Checked& checked, const std::string& path);
 struct Allowed {
   config::LoadedFile file;
   config::JailConfig config;
-  LocalInputs inputs;  // as the trust check read them
+  LocalInputs inputs;      // as the trust check read them
+  std::string trust_hash;  // what was allowed (with a launch memo only)
 };
 
 // Reads and merges the .jailed at `path` and checks the user allowed exactly these bytes (and
 // local inputs); throws ExitCode::not_allowed with what to do otherwise, then any config error.
-Allowed load_allowed(const std::string& path);
+// A launch passes its `memo`, whose record may vouch for the file instead of the database.
+Allowed load_allowed(const std::string& path, const LaunchMemo* memo = nullptr);
 
 }  // namespace jailed::cli

@@ -24,21 +24,22 @@ std::string host_path() {
 }  // namespace
 
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
-                       const util::TreeDigests& trees) {
+                       const util::TreeDigests& trees, std::optional<cache::Entry> remembered) {
   auto nix_path = util::find_program("nix", host_path());
   if (resolve::choose_backend(agent, nix_path.has_value(), real_file).take() == resolve::BackendKind::host) {
     resolve::HostBackend backend(host_path());
-    return {backend.resolve(agent).take(), false};
+    return {backend.resolve(agent).take(), false, {}};
   }
   std::string nix = *nix_path;
   cache::ClosureCache cache(cache::ClosureCache::default_db_path(), cache::ClosureCache::default_roots_dir(),
                             [](const std::string& message) { warn(message); });
   util::SystemRunner runner;
   TerminalProgress progress;
-  resolve::NixOptions options{real_file, mode == ResolveMode::reload, mode == ResolveMode::launch, trees};
-  resolve::NixBackend backend(runner, nix, cache, progress, options);
+  resolve::NixOptions options{real_file, mode == ResolveMode::reload, mode == ResolveMode::launch, trees,
+                              std::move(remembered)};
+  resolve::NixBackend backend(runner, nix, cache, progress, std::move(options));
   auto resolution = backend.resolve(agent).take();
-  return {std::move(resolution), backend.was_cached()};
+  return {std::move(resolution), backend.was_cached(), backend.current_entry()};
 }
 
 int resolve_agents_now(const config::JailConfig& config, const std::string& real_file, ResolveMode mode,

@@ -1,8 +1,10 @@
 // Resolving an agent with its backend and the closure cache: what run, explain, allow and reload share.
 #pragma once
 
+#include <optional>
 #include <string>
 
+#include "cache/closure_cache.hpp"
 #include "config/jail_config.hpp"
 #include "resolve/choose.hpp"
 #include "resolve/resolver.hpp"
@@ -21,12 +23,14 @@ enum class ResolveMode {
 struct Resolved {
   resolve::Resolution resolution;
   bool cached = false;
+  std::optional<cache::Entry> entry;  // Nix: the cache's current entry it came from, if so
 };
 
 // Resolves `agent` of the allowed .jailed whose realpath is `real_file`; throws on failure
-// (Nix's own error included). `trees`: the local flakes the trust check already read.
+// (Nix's own error included). `trees`: the local flakes the trust check already read;
+// `remembered`: the entry the agent's launch record holds, tried before the database.
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
-                       const util::TreeDigests& trees = {});
+                       const util::TreeDigests& trees = {}, std::optional<cache::Entry> remembered = {});
 
 // Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
 // one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each

@@ -65,6 +65,7 @@ NixBackend::NixBackend(util::CommandRunner& runner, std::string nix_path, cache:
 
 Result<Resolution> NixBackend::resolve(const config::AgentConfig& agent) {
   m_cached = false;
+  m_current.reset();
   auto specs = agent_specs(agent);
   if (!specs) return specs.failure();
   auto all = specs->all();
@@ -72,16 +73,26 @@ Result<Resolution> NixBackend::resolve(const config::AgentConfig& agent) {
   if (!key) return key.failure();
 
   if (!m_options.refresh) {
-    if (auto entry = m_cache.lookup(*key, cache::spec_text(spec_texts(all)))) {
+    std::string text = cache::spec_text(spec_texts(all));
+    // The remembered entry was marked used when it was remembered, under an hour ago.
+    if (m_options.remembered && m_cache.usable(*m_options.remembered, *key, text)) {
+      m_current = m_options.remembered;
+    } else if (auto entry = m_cache.lookup(*key, text)) {
       m_cache.mark_used(*key, m_options.project, agent.name);
+      m_current = std::move(entry);
+    }
+    if (m_current) {
       m_cached = true;
-      return resolution_from(agent, *specs, *entry);
+      return resolution_from(agent, *specs, *m_current);
     }
   }
   auto sorted = spec_texts(all);
   std::sort(sorted.begin(), sorted.end());
   auto fresh = resolve_fresh(agent, *key, sorted);
-  if (fresh) return resolution_from(agent, *specs, *fresh);
+  if (fresh) {
+    m_current = *fresh;
+    return resolution_from(agent, *specs, *fresh);
+  }
 
   if (!m_options.keep_last_good) return fresh.failure();
   auto previous = m_cache.last_good(m_options.project, agent.name);

@@ -1,6 +1,7 @@
 // The Nix backend: package specs to store paths and their closure, through the closure cache.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "cache/closure_cache.hpp"
@@ -29,6 +30,9 @@ struct NixOptions {
   bool refresh = false;         // resolve even on a cache hit (jailed reload)
   bool keep_last_good = false;  // when Nix fails, warn and use the agent's last good result
   util::TreeDigests trees;      // local flakes already digested (by the trust check): not read again
+  // An entry an earlier launch used (launch_record.hpp): a hit without opening the database,
+  // when it is still what the cache would return.
+  std::optional<cache::Entry> remembered;
 };
 
 // Resolves with Nix: a cache hit starts no process; a miss runs three (evaluate, build with
@@ -40,6 +44,9 @@ class NixBackend : public Resolver {
   Result<Resolution> resolve(const config::AgentConfig& agent) override;
   // Returns true if the last resolve() came from the cache.
   bool was_cached() const { return m_cached; }
+  // Returns the entry the last resolve() used when it is the cache's current one for the
+  // agent's packages (not a last good result after a failure).
+  const std::optional<cache::Entry>& current_entry() const { return m_current; }
 
  private:
   Result<cache::Entry> resolve_fresh(const config::AgentConfig& agent, const std::string& key,
@@ -51,6 +58,7 @@ class NixBackend : public Resolver {
   Progress& m_progress;
   NixOptions m_options;
   bool m_cached = false;
+  std::optional<cache::Entry> m_current;
 };
 
 // Builds what the sandbox needs from a cache entry: the program, PATH in role order, a

@@ -164,6 +164,19 @@ std::string TrustStore::stamp_path(const std::string& db_path) {
   return util::join_path(util::parent_dir(db_path), "trust.stamp");
 }
 
+TrustState TrustStore::state(const std::string& db_path) {
+  TrustState state;
+  auto stamp = util::read_file(stamp_path(db_path), 4096);
+  auto database = util::stat_path(db_path);
+  if (!stamp || stamp->empty() || !database) return state;
+  state.stamp = *stamp;
+  state.database = util::stamp_of(*database);
+  // A change still in the log (a connection open since it was made) has not reached the file.
+  auto log = util::stat_path(db_path + "-wal");
+  state.settled = !log || log->st_size == 0;
+  return state;
+}
+
 TrustStore::TrustStore(const std::string& db_path, bool create) : m_db(open_store(db_path, create)), m_path(db_path) {}
 
 TrustStore::~TrustStore() = default;
@@ -267,6 +280,8 @@ void TrustStore::touch_stamp() {
                         std::to_string(::getpid()) + " " + std::to_string(++s_count) + "\n";
   auto written = util::write_file_atomic(stamp_path(m_path), content, 0600);
   if (!written) {
+    // No stamp at all is safe: launch records then never stand in for the database.
+    ::unlink(stamp_path(m_path).c_str());
     throw Error("trust was recorded, but open shells will not notice until their next cd: " + written.error());
   }
 }

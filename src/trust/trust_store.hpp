@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "util/files.hpp"
+
 namespace jailed::util {
 class Database;
 }
@@ -34,6 +36,14 @@ struct Record {
   int64_t time = 0;   // unix seconds of the decision
 };
 
+// The trust database as a launch record sees it: every allow, deny and prune changes it.
+struct TrustState {
+  std::string stamp;         // the stamp file's content (unique per change); empty when missing
+  util::FileStamp database;  // the database file
+  bool settled = false;      // a stamp exists and no change waits in the write-ahead log
+  bool operator==(const TrustState&) const = default;
+};
+
 // Returns the SHA-256 trust hash of a file: over realpath + "\n" + content, plus `inputs`
 // (a digest of the local files the content makes Nix evaluate) when there are any.
 std::string trust_hash(const std::string& real_path, const std::string& content, const std::string& inputs = "");
@@ -46,6 +56,8 @@ class TrustStore {
   static std::string default_path();
   // Returns the stamp file touched on every change, watched by the prompt hook's fast path.
   static std::string stamp_path(const std::string& db_path);
+  // Returns the state of the database at `db_path` without opening it.
+  static TrustState state(const std::string& db_path);
 
   // Opens the database; `create` creates it (and its directory) when missing.
   TrustStore(const std::string& db_path, bool create);

@@ -242,6 +242,8 @@ unsafe_case symlink make_symlink \
   prompt
   loaded_shims=${JAILED_SHIMS:-none}
   if on_path "$loaded_shims"; then pass "corrupt db: loaded before"; else fail "corrupt db: loaded before" "$ERR"; fi
+  # A launch leaves a record that could stand in for the database: it must not outlive it.
+  expect_run "corrupt db: runs before" 0 "" demo -c true
 
   head -c 8192 /dev/urandom >"$db"
   sum=$(sha256sum <"$db")

@@ -99,6 +99,9 @@ if command -v bwrap >/dev/null 2>&1; then
   run_out=$("$JAILED" run bot 2>&1)
   expect_contains "nix: jailed run runs the agent from its closure" "bot-ran /nix/store/" "$run_out"
   expect_eq "nix: jailed run starts no nix process on a warm cache" "$before" "$(calls)"
+  run_out=$("$JAILED" run bot 2>&1)
+  expect_contains "nix: a second launch (from its launch record) runs the same closure" "bot-ran /nix/store/" "$run_out"
+  expect_eq "nix: ... without Nix" "$before" "$(calls)"
 else
   skip "nix: jailed run runs the agent from its closure" "bwrap is not installed"
 fi
@@ -144,6 +147,10 @@ rc=$?
 expect_eq "nix: trust covers the local flake: an edit blocks it" "3" "$rc"
 expect_contains "nix: ... saying what changed" "a local flake that $P/.jailed uses changed since you allowed it" "$out"
 expect_eq "nix: ... without starting Nix" "$before" "$(calls)"
+if command -v bwrap >/dev/null 2>&1; then
+  out=$("$JAILED" run bot 2>&1 >/dev/null)
+  expect_eq "nix: ... a launch too, though an earlier launch left a record (exit 3)" "3" "$?"
+fi
 out=$("$JAILED" allow 2>&1)
 expect_contains "nix: allow says only the flake changed" "a local flake it uses changed" "$out"
 "$JAILED" explain bot --json >/dev/null 2>&1

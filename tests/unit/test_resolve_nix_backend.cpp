@@ -174,7 +174,7 @@ TEST_CASE("nix backend serves a second resolution from the cache without any pro
   REQUIRE(w.resolve(w.agent()).ok());
   auto reordered = w.agent();
   std::swap(reordered.base_packages[0], reordered.base_packages[1]);
-  resolve::NixBackend backend(w.runner, w.nix, w.cache, w.progress, {w.project + "/.jailed", false, false, {}});
+  resolve::NixBackend backend(w.runner, w.nix, w.cache, w.progress, {w.project + "/.jailed", false, false, {}, {}});
   auto again = backend.resolve(reordered);
   REQUIRE(again.ok());
   CHECK(backend.was_cached());
@@ -182,7 +182,7 @@ TEST_CASE("nix backend serves a second resolution from the cache without any pro
   CHECK(again->program == w.store + "/aaa-bot/bin/bot");
 
   SECTION("refresh resolves again and replaces the roots") {
-    REQUIRE(w.resolve(w.agent(), {"", true, false, {}}).ok());
+    REQUIRE(w.resolve(w.agent(), {"", true, false, {}, {}}).ok());
     CHECK(w.runner.calls.size() == 6);
     auto entries = w.cache.entries();
     REQUIRE(entries.size() == 1);
@@ -202,13 +202,13 @@ TEST_CASE("nix backend serves a second resolution from the cache without any pro
   SECTION("the key takes a local flake's digest from the trust check instead of reading it again") {
     std::string tools = w.project + "/tools";
     // What trust read is what the key names: the same digest finds the entry...
-    REQUIRE(w.resolve(w.agent(), {"", false, false, {{tools, util::tree_digest(tools)}}}).ok());
+    REQUIRE(w.resolve(w.agent(), {"", false, false, {{tools, util::tree_digest(tools)}}, {}}).ok());
     CHECK(w.runner.calls.size() == 3);
     // ...and a digest of other content does not, whatever the files say now.
-    REQUIRE(w.resolve(w.agent(), {"", false, false, {{tools, std::string(64, '0')}}}).ok());
+    REQUIRE(w.resolve(w.agent(), {"", false, false, {{tools, std::string(64, '0')}}, {}}).ok());
     CHECK(w.runner.calls.size() == 6);
     // A tree the trust check could not read fails as reading it here would.
-    auto unreadable = w.resolve(w.agent(), {"", false, false, {{tools, fail("permission denied")}}});
+    auto unreadable = w.resolve(w.agent(), {"", false, false, {{tools, fail("permission denied")}}, {}});
     REQUIRE_FALSE(unreadable.ok());
     CHECK(unreadable.error() == "cannot read local flake " + tools + ": permission denied");
   }
@@ -228,10 +228,49 @@ TEST_CASE("nix backend reports nix's error and keeps the last good result when a
   REQUIRE(w.cache.entries().size() == 1);
   CHECK(cache::list_roots_dirs(w.dir.path + "/gcroots") == std::vector<std::string>{w.cache.entries()[0].roots});
 
-  auto kept = w.resolve(w.agent(), {"", false, true, {}});
+  auto kept = w.resolve(w.agent(), {"", false, true, {}, {}});
   REQUIRE(kept.ok());
   CHECK(kept->program == w.store + "/aaa-bot/bin/bot");
   CHECK(util::starts_with(w.progress.events.back(), "warn using the last good packages of agent \"bot\""));
+}
+
+TEST_CASE("nix backend takes a remembered entry without opening the database while the cache would", "[nix]") {
+  World w;
+  resolve::NixBackend first(w.runner, w.nix, w.cache, w.progress, {w.project + "/.jailed", false, true, {}, {}});
+  REQUIRE(first.resolve(w.agent()).ok());
+  REQUIRE(first.current_entry());
+  cache::Entry remembered = *first.current_entry();
+
+  // A database that cannot be opened: touching it would warn and rebuild.
+  std::string db = w.dir.path + "/other/cache.db";
+  write(db, std::string(4096, 'x'));
+  RecordingProgress quiet;
+  cache::ClosureCache unopened(db, w.dir.path + "/gcroots", [&](const std::string& m) { quiet.warn(m); });
+  auto with = [&](cache::Entry entry) {
+    resolve::NixBackend backend(w.runner, w.nix, unopened, quiet, {w.project + "/.jailed", false, true, {}, entry});
+    auto resolution = backend.resolve(w.agent());
+    REQUIRE(resolution.ok());
+    return std::make_pair(backend.was_cached(), backend.current_entry());
+  };
+  auto [cached, used] = with(remembered);
+  CHECK(cached);
+  CHECK(used->roots == remembered.roots);
+  CHECK(w.runner.calls.size() == 3);
+  CHECK(quiet.events.empty());
+  CHECK(util::read_file(db).value() == std::string(4096, 'x'));
+
+  SECTION("an entry for other packages is not used") {
+    auto other = remembered;
+    other.specs[0] = "nixpkgs#other";
+    with(other);
+    CHECK(w.runner.calls.size() == 6);
+    CHECK(quiet.events.front().find("was unreadable") != std::string::npos);
+  }
+  SECTION("nor one whose roots are gone") {
+    REQUIRE(util::remove_tree(w.cache.roots_path(remembered.roots)).ok());
+    with(remembered);
+    CHECK(w.runner.calls.size() == 6);
+  }
 }
 
 TEST_CASE("nix backend refuses host specs and a package without the command", "[nix]") {

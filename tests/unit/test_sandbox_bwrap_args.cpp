@@ -41,7 +41,7 @@ TEST_CASE("bwrap_options renders a policy exactly, in order", "[sandbox]") {
   REQUIRE(bwrap_options(small_policy(), fds) ==
           std::vector<std::string>{
               "--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-pid", "--unshare-uts",
-              "--unshare-cgroup-try", "--disable-userns", "--hostname", "jailed", "--cap-drop", "ALL", "--clearenv",
+              "--unshare-cgroup-try", "--hostname", "jailed", "--cap-drop", "ALL", "--clearenv",
               "--setenv", "HOME", "/root", "--setenv", "API_KEY", "secret value",
               "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--dir", "/run",
               "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin",
@@ -58,7 +58,7 @@ TEST_CASE("bwrap_options unshares the network when it is off", "[sandbox]") {
   policy.env.clear();
   REQUIRE(bwrap_options(policy, FdPlan{3, {}}) ==
           std::vector<std::string>{"--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-pid",
-                                   "--unshare-uts", "--unshare-cgroup-try", "--disable-userns", "--unshare-net", "--hostname", "jailed",
+                                   "--unshare-uts", "--unshare-cgroup-try", "--unshare-net", "--hostname", "jailed",
                                    "--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--chdir", "/p",
                                    "--seccomp", "3"});
 }
