@@ -1,8 +1,12 @@
 #include "cli/agent_plan.hpp"
 
+#include <iostream>
+
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/resolve_agent.hpp"
+#include "sandbox/gate.hpp"
+#include "sandbox/landlock.hpp"
 #include "sandbox/launcher.hpp"
 #include "util/error.hpp"
 #include "util/paths.hpp"
@@ -21,6 +25,30 @@ const config::AgentConfig& pick_agent(const config::JailConfig& config, const st
   throw Error("no agent " + util::printable(name) + " in " + display_path(config.file) + util::did_you_mean(name, names) +
                   " (agents: " + listed + ")",
               ExitCode::usage);
+}
+
+// The planner of a gated launch: plans the agent and hands the jail over, or says why not and
+// has the helper exit with the status jailed would have; returns the planner's exit status.
+int hand_over_plan(sandbox::Gate& gate, const std::string& jailed_file, const std::string& name, bool by_shim,
+                   const std::vector<std::string>& agent_args) {
+  int status = 0;
+  try {
+    auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
+    for (const auto& note : plan.policy.notes) warn(note);
+    if (auto handed = sandbox::hand_over(gate, plan.policy); !handed) {
+      error(handed.error());
+      status = static_cast<int>(ExitCode::no_sandbox);
+    }
+  } catch (const Error& e) {
+    error(e.what());
+    status = static_cast<int>(e.code());
+  } catch (const std::exception& e) {
+    error(e.what());
+    status = static_cast<int>(ExitCode::failure);
+  }
+  if (status != 0) sandbox::hand_over_failure(gate, status);
+  std::cout.flush();
+  return status;
 }
 
 }  // namespace
@@ -54,10 +82,19 @@ int run_agent(const std::string& jailed_file, const std::string& name, bool by_s
   // Check the sandbox first: without bwrap nothing else matters.
   std::string bwrap = sandbox::find_bwrap().take();
   sandbox::check_user_namespaces(bwrap).take();
-  auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
-  for (const auto& note : plan.policy.notes) warn(note);
-  auto launched = sandbox::launch(plan.policy, bwrap);
-  throw Error(launched.error(), ExitCode::no_sandbox);
+  std::string helper = sandbox::find_gate_helper();
+  if (helper.empty()) {
+    // No helper: work the jail out, then start bwrap with the agent as its command.
+    auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
+    for (const auto& note : plan.policy.notes) warn(note);
+    auto launched = sandbox::launch(plan.policy, bwrap);
+    throw Error(launched.error(), ExitCode::no_sandbox);
+  }
+  // The gated launch (gate.hpp): bwrap starts now, a planner hands the jail over meanwhile.
+  auto failed = sandbox::launch_gated(bwrap, helper, [&](sandbox::Gate& gate) {
+    return hand_over_plan(gate, jailed_file, name, by_shim, agent_args);
+  });
+  throw Error(failed.error(), ExitCode::no_sandbox);
 }
 
 }  // namespace jailed::cli

@@ -1,5 +1,6 @@
 // jailed doctor: checks what jailed needs on this machine and says what to fix.
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include "cli/commands.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/landlock_calls.hpp"
 #include "sandbox/launcher.hpp"
@@ -85,24 +87,27 @@ std::string probe_helper(const std::string& bwrap, const std::string& helper, in
   if (!program_path) return "no 'true' on PATH to run";
   int program = ::open(helper.c_str(), O_PATH);
   int ruleset = sandbox::landlock::create_ruleset(sandbox::landlock::handled_access(abi), 0);
-  auto rules = util::memory_file("jailed-doctor-rules", std::string_view("x\0/\0", 4));
-  int rules_fd = rules ? *rules : -1;
+  int ends[2] = {-1, -1};
   std::string why;
   // The probe passes them through bwrap, as a launch does.
-  if (program < 0 || ruleset < 0 || rules_fd < 0 || ::fcntl(ruleset, F_SETFD, 0) != 0 ||
-      ::fcntl(rules_fd, F_SETFD, 0) != 0) {
+  if (program < 0 || ruleset < 0 || ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0 ||
+      ::fcntl(ends[0], F_SETFD, 0) != 0) {
     why = "cannot prepare its descriptors";
+  } else if (auto sent = sandbox::send_hand_over(ends[1], sandbox::run_message(std::string("x\0/\0", 4), {*program_path}),
+                                                 ruleset);
+             !sent) {
+    why = sent.error();
   } else {
     auto ran = util::SystemRunner().run({bwrap, "--unshare-user", "--unshare-pid", "--cap-drop", "ALL", "--ro-bind", "/",
-                                         "/", "--proc", "/proc", "--dev", "/dev", "--", "/proc/self/fd/" + std::to_string(program),
-                                         std::to_string(ruleset), "-", std::to_string(rules_fd), "--", *program_path});
+                                         "/", "--proc", "/proc", "--dev", "/dev", "--",
+                                         "/proc/self/fd/" + std::to_string(program), std::to_string(ends[0])});
     if (!ran.ok()) {
       why = ran.error();
     } else if (ran->status != 0) {
       why = first_line(ran->err.empty() ? "exit status " + std::to_string(ran->status) : ran->err);
     }
   }
-  for (int fd : {program, ruleset, rules_fd}) {
+  for (int fd : {program, ruleset, ends[0], ends[1]}) {
     if (fd >= 0) ::close(fd);
   }
   return why;

@@ -37,14 +37,16 @@ const char* kind_word(sandbox::MountKind kind) {
   return "?";
 }
 
-// The descriptors launch() would open, in its order; explain shows the argv with these stand-ins.
+// The descriptors a launch passes bwrap, as stand-ins (the real numbers depend on what jailed
+// inherited): explain shows the argv with these.
 struct NominalFds {
   sandbox::FdPlan plan;
   int args = -1;
-  sandbox::HelperFds helper;
+  int helper = -1;  // a gated launch (gate.hpp): the helper and its end of the socket
+  int gate = -1;
 };
 
-NominalFds nominal_fds(const sandbox::Policy& policy) {
+NominalFds nominal_fds(const sandbox::Policy& policy, bool gated) {
   NominalFds fds;
   fds.plan.seccomp = 3;
   int next = 4;
@@ -54,11 +56,9 @@ NominalFds nominal_fds(const sandbox::Policy& policy) {
     }
   }
   fds.args = next++;
-  if (!policy.landlock_helper.empty()) {
-    fds.helper.program = next++;
-    fds.helper.ruleset = next++;
-    fds.helper.rules = next++;
-    if (policy.store_view == sandbox::StoreView::landlock) fds.helper.ready = next++;
+  if (gated) {
+    fds.helper = next++;
+    fds.gate = next++;
   }
   return fds;
 }
@@ -80,7 +80,8 @@ std::vector<std::string> masked_options(const AgentPlan& plan, const sandbox::Fd
   return options;
 }
 
-void print_text(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv) {
+void print_text(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv,
+                bool gated) {
   const auto& policy = plan.policy;
   auto quote = [](const std::string& text) { return shell::quote(shell::Shell::bash, text); };
   std::cout << "agent " << plan.agent.name << (plan.agent.from_preset ? " (preset)" : "") << " from "
@@ -116,6 +117,12 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
   std::vector<std::string> quoted;
   for (const auto& word : argv) quoted.push_back(quote(word));
   std::cout << "\nbwrap argv:\n  " << util::join(quoted, " ") << "\n";
+  if (gated) {
+    // The agent's argv goes to the helper through its socket.
+    std::vector<std::string> command;
+    for (const auto& word : policy.command) command.push_back(quote(word));
+    std::cout << "the helper runs, once jailed has handed the jail over:\n  " << util::join(command, " ") << "\n";
+  }
   std::cout << "options passed through --args (NUL-separated):\n";
   for (size_t i = 0; i < options.size(); ++i) {
     bool starts_option = options[i].size() > 2 && options[i].compare(0, 2, "--") == 0;
@@ -164,13 +171,14 @@ int cmd_explain(const Args& args) {
 
   std::string file = config::locate_jailed_file("").take();
   auto plan = plan_agent(file, values["agent"].as<std::string>(), false, {}, false);
-  auto fds = nominal_fds(plan.policy);
+  auto fds = nominal_fds(plan.policy, !sandbox::find_gate_helper().empty());
   auto shown_options = masked_options(plan, fds.plan);
-  auto argv = sandbox::bwrap_argv("bwrap", fds.args, plan.policy, fds.helper);
+  auto argv = fds.gate < 0 ? sandbox::bwrap_argv("bwrap", fds.args, plan.policy)
+                           : sandbox::gated_argv("bwrap", fds.args, fds.helper, fds.gate);
   if (values.count("json")) {
     print_json(plan, shown_options, argv);
   } else {
-    print_text(plan, shown_options, argv);
+    print_text(plan, shown_options, argv, fds.gate >= 0);
   }
   return 0;
 }

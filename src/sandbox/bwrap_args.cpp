@@ -82,19 +82,19 @@ std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds) 
   return out;
 }
 
-std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy,
-                                    const HelperFds& helper) {
+std::vector<std::string> bwrap_argv(const std::string& bwrap, int args_fd, const Policy& policy) {
   // Every option travels through --args: forwarded secrets in --setenv stay out of the
   // host's process list, and long mount lists out of the argv size limit.
   std::vector<std::string> argv{bwrap, "--args", std::to_string(args_fd), "--"};
-  // The helper completes and applies the Landlock ruleset, then execs the command with its argv
-  // untouched.
-  if (!policy.landlock_helper.empty()) {
-    argv.insert(argv.end(), {"/proc/self/fd/" + std::to_string(helper.program), std::to_string(helper.ruleset),
-                             helper.ready < 0 ? "-" : std::to_string(helper.ready), std::to_string(helper.rules), "--"});
-  }
   argv.insert(argv.end(), policy.command.begin(), policy.command.end());
   return argv;
+}
+
+std::vector<std::string> gated_argv(const std::string& bwrap, int args_fd, int helper_fd, int gate_fd) {
+  // The agent's argv travels through the gate too: only the helper's descriptors are on
+  // the host's process list.
+  return {bwrap, "--args", std::to_string(args_fd), "--", "/proc/self/fd/" + std::to_string(helper_fd),
+          std::to_string(gate_fd)};
 }
 
 }  // namespace jailed::sandbox

@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "sandbox/landlock_calls.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -29,6 +31,17 @@ std::string find_landlock_helper() {
     }
   }
   return "";
+}
+
+std::string landlock_turned_off(const std::map<std::string, std::string>& env) {
+  auto off = env.find("JAILED_NO_LANDLOCK");
+  return off != env.end() && !off->second.empty() && off->second != "0" ? off->second : "";
+}
+
+std::string find_gate_helper() {
+  const char* off = std::getenv("JAILED_NO_LANDLOCK");
+  if (off && !landlock_turned_off({{"JAILED_NO_LANDLOCK", off}}).empty()) return "";
+  return find_landlock_helper();
 }
 
 std::string landlock_rules(const Policy& policy) {
@@ -81,6 +94,10 @@ void plan_scopes(const HostFacts& host, Policy& policy) {
   // host's abstract sockets: nothing to scope.
   if (!policy.network) return;
   std::string reachable = "abstract Unix sockets of the host are reachable (network = on and ";
+  if (std::string off = landlock_turned_off(host.env); !off.empty()) {
+    policy.notes.push_back(reachable + "Landlock is turned off: JAILED_NO_LANDLOCK=" + off + ")");
+    return;
+  }
   if (landlock::scopes(host.landlock_abi) == 0) {
     policy.notes.push_back(reachable + "no Landlock scopes on this kernel)");
     return;

@@ -1,6 +1,7 @@
 // Landlock from jailed's side: the kernel probe, where the helper is, when it runs, its rules.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,13 @@ int probe_landlock_abi();
 // Returns the absolute path of jailed-landlock: next to the running binary (the build tree), or
 // in ../libexec/jailed/ from its bin directory (an install); "" if neither exists.
 std::string find_landlock_helper();
+
+// Returns JAILED_NO_LANDLOCK's value in `env` when it turns Landlock off (set, not "0"), else "".
+std::string landlock_turned_off(const std::map<std::string, std::string>& env);
+
+// Returns the helper a gated launch runs as bwrap's command (gate.hpp): find_landlock_helper(),
+// unless JAILED_NO_LANDLOCK turns Landlock off; "" then, and bwrap runs the agent itself.
+std::string find_gate_helper();
 
 // Returns the helper's rules for the jail's own mounts: NUL-separated pairs of a class letter
 // (r, x, d, w; see landlock_access.hpp) and a path, one per mount the jail grants. "" (scopes

@@ -1,12 +1,15 @@
-// jailed-landlock: runs inside the jail, completes and applies the Landlock ruleset jailed
-// prepared, then becomes the agent.
-// Usage: jailed-landlock RULESET READY RULES -- PROGRAM [ARGS...]
+// jailed-landlock: bwrap's command in every gated launch (gate.hpp). Waits for jailed's hand-over,
+// applies the Landlock ruleset it brings, then becomes the agent.
+// Usage: jailed-landlock GATE
 //
-// RULESET is a ruleset jailed created on the host. For a confined store, a child of jailed adds
-// a rule per closure path to it while bwrap builds the jail, then writes "1" to READY ("-" when
-// there is nothing to wait for). RULES holds the rules of the jail's own mounts, which exist only
-// in here: NUL-separated pairs of a class letter and a path ("w\0/tmp\0"). Empty RULES mean a
-// ruleset with scopes alone: the file system stays as bwrap set it up. PROGRAM is absolute.
+// GATE is a Unix stream socket. jailed sends NUL-terminated fields, then closes its end:
+//   jailed-gate-1  run  N  (CLASS PATH) x N  M  PROGRAM ARGS... (M words)   run the agent
+//   jailed-gate-1  exit STATUS                      jailed failed (and said why)
+// With "run" comes at most one descriptor (SCM_RIGHTS): the ruleset, to which jailed has added
+// a rule per closure path already. The N rules are those of the jail's own mounts, which exist
+// only in here: a class letter and a path ("w" "/tmp"). No ruleset: nothing to confine (no
+// Landlock here, or none needed). PROGRAM is absolute. Anything else, or nothing at all (jailed
+// died first), and the agent never runs.
 //
 // Freestanding, without libc: bwrap runs it from a descriptor in a jail that has no /lib, on
 // every launch, and a static libc's start-up alone (probing the CPU's features and caches)
@@ -14,6 +17,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
@@ -106,45 +110,91 @@ const char* error_name(long error, char (&buffer)[24]) {
   die(k_cannot_run, what, error_name(error, buffer));
 }
 
-// Returns the descriptor named by `arg`, or -1 for "-".
-int descriptor(const char* arg) {
-  if (same(arg, "-")) return -1;
-  long fd = 0;
-  for (const char* at = arg; *at; ++at) {
-    if (*at < '0' || *at > '9' || fd > 65535) die(k_cannot_run, "bad descriptor", arg);
-    fd = fd * 10 + (*at - '0');
+// Parses a decimal number up to `limit`; -1 for anything else.
+long number(const char* text, long limit) {
+  long value = 0;
+  if (!*text) return -1;
+  for (const char* at = text; *at; ++at) {
+    if (*at < '0' || *at > '9') return -1;
+    value = value * 10 + (*at - '0');
+    if (value > limit) return -1;
   }
-  if (!*arg || fd > 65535) die(k_cannot_run, "bad descriptor", arg);
+  return value;
+}
+
+// Returns the descriptor named by `arg`.
+int descriptor(const char* arg) {
+  long fd = number(arg, 65535);
+  if (fd < 0) die(k_cannot_run, "bad descriptor", arg);
   return static_cast<int>(fd);
 }
 
-// Reads `fd` to its end or until `buffer` is full, then closes it, so the agent never inherits
-// it; returns the size.
-size_t read_all(int fd, char* buffer, size_t capacity, const char* what) {
-  size_t size = 0;
-  while (size < capacity) {
-    long n = raw_syscall(SYS_read, fd, reinterpret_cast<long>(buffer + size), static_cast<long>(capacity - size));
+// The hand-over: up to 4 MiB (the agent's arguments may be long), and its argv.
+char g_hand_over[1 << 22];
+char* g_argv[1 << 16];
+
+// Reads the whole hand-over from `gate` (to its end: jailed closes its side) and the ruleset
+// sent with it (-1 if none); returns its size.
+size_t receive(int gate, int& ruleset) {
+  alignas(cmsghdr) char control[CMSG_SPACE(4 * sizeof(int))] = {};
+  iovec chunk{g_hand_over, sizeof g_hand_over};
+  msghdr message{};
+  message.msg_iov = &chunk;
+  message.msg_iovlen = 1;
+  message.msg_control = control;
+  message.msg_controllen = sizeof control;
+  long n;
+  do {
+    n = raw_syscall(SYS_recvmsg, gate, reinterpret_cast<long>(&message), MSG_CMSG_CLOEXEC);
+  } while (n == -EINTR);
+  if (n < 0) die_errno("cannot receive jailed's hand-over", -n);
+  ruleset = -1;
+  if (cmsghdr* header = CMSG_FIRSTHDR(&message)) {
+    size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS || count != 1 ||
+        (message.msg_flags & MSG_CTRUNC)) {
+      die(k_cannot_run, "unexpected descriptors in jailed's hand-over", nullptr);
+    }
+    memcpy(&ruleset, CMSG_DATA(header), sizeof ruleset);
+  }
+  size_t size = static_cast<size_t>(n);
+  while (n > 0 && size < sizeof g_hand_over) {
+    n = raw_syscall(SYS_read, gate, reinterpret_cast<long>(g_hand_over + size), static_cast<long>(sizeof g_hand_over - size));
     if (n == -EINTR) continue;
-    if (n < 0) die_errno(what, -n);
-    if (n == 0) break;
+    if (n < 0) die_errno("cannot receive jailed's hand-over", -n);
     size += static_cast<size_t>(n);
   }
-  raw_syscall(SYS_close, fd);
+  if (size == sizeof g_hand_over) die(k_cannot_run, "jailed's hand-over is too long", nullptr);
+  raw_syscall(SYS_close, gate);
   return size;
 }
 
-// Waits until jailed's child has added the closure's rules: "1", then end of file. Anything
-// else (it failed, or died) leaves the ruleset incomplete, and the agent must not start.
-void wait_ready(int fd) {
-  char text[512];
-  size_t size = read_all(fd, text, sizeof text - 1, "cannot read whether the store's rules are complete");
-  text[size] = '\0';
-  if (!same(text, "1")) die(k_cannot_run, "the store's rules are incomplete", size ? text : "jailed stopped before adding them");
-}
+// Walks the NUL-terminated fields of the hand-over.
+class Fields {
+ public:
+  explicit Fields(size_t size) : m_size(size) {}
+  // Returns the next field, or nullptr at the end.
+  const char* next() {
+    if (m_at >= m_size) return nullptr;
+    const char* field = g_hand_over + m_at;
+    m_at += length(field) + 1;
+    return field;
+  }
+  // Returns the next field; one missing means the hand-over was cut short.
+  const char* need() {
+    const char* field = next();
+    if (!field) die(k_cannot_run, "jailed's hand-over is incomplete", nullptr);
+    return field;
+  }
 
-// Adds one rule of the rules text.
-void add_rule(int ruleset, char rule_class, const char* path, int abi) {
-  uint64_t access = ll::class_access(rule_class, abi);
+ private:
+  size_t m_size;
+  size_t m_at = 0;
+};
+
+// Adds one rule of the jail's mounts.
+void add_rule(int ruleset, const char* rule_class, const char* path, int abi) {
+  uint64_t access = length(rule_class) == 1 ? ll::class_access(rule_class[0], abi) : 0;
   if (access == 0) die(k_cannot_run, "unknown rule class in the rules for", path);
   if (int failed = ll::add_path_rule(ruleset, access, path); failed != 0) die_errno(path, -failed);
 }
@@ -171,35 +221,17 @@ void add_standard_fds(int ruleset, int abi) {
   }
 }
 
-// The rules of the jail's mounts: a few hundred bytes, even with many grants.
-char g_rules[1 << 20];
-
-[[noreturn]] void run(int argc, char** argv, char** envp) {
-  if (argc < 6 || !same(argv[4], "--") || argv[5][0] != '/') {
-    die(k_cannot_run, "usage: jailed-landlock RULESET READY RULES -- /PROGRAM [ARGS...]", nullptr);
-  }
-  int ruleset = descriptor(argv[1]);
-  int ready = descriptor(argv[2]);
-  int rules_fd = descriptor(argv[3]);
-  if (ruleset < 0 || rules_fd < 0) die(k_cannot_run, "no ruleset or no rules descriptor", nullptr);
-  size_t size = read_all(rules_fd, g_rules, sizeof g_rules, "cannot read the rules");
-  if (size == sizeof g_rules) die(k_cannot_run, "the rules are too long", nullptr);
-  if (ready >= 0) wait_ready(ready);
-
+// Completes and applies the ruleset: the rules of the jail's mounts (`count` pairs of fields),
+// the standard descriptors when the file system is confined, then restrict_self.
+void confine(int ruleset, Fields& fields, long count) {
   long abi = ll::abi_version();
   if (abi < 1) die_errno("Landlock is not available in this kernel", -abi);
-  if (size > 0 && g_rules[size - 1] != '\0') die(k_cannot_run, "the rules do not end in a NUL byte", nullptr);
-  for (size_t at = 0; at < size;) {
-    const char* rule_class = g_rules + at;
-    at += length(rule_class) + 1;
-    if (length(rule_class) != 1 || at >= size) die(k_cannot_run, "malformed rule", rule_class);
-    const char* path = g_rules + at;
-    at += length(path) + 1;
-    add_rule(ruleset, rule_class[0], path, static_cast<int>(abi));
+  for (long i = 0; i < count; ++i) {
+    const char* rule_class = fields.need();
+    add_rule(ruleset, rule_class, fields.need(), static_cast<int>(abi));
   }
   // Rules mean the ruleset confines the file system (jailed handles no rights otherwise).
-  if (size > 0) add_standard_fds(ruleset, static_cast<int>(abi));
-
+  if (count > 0) add_standard_fds(ruleset, static_cast<int>(abi));
   // Required for an unprivileged restrict_self; bwrap sets it already, so this only makes
   // the helper safe to run on its own.
   if (long failed = raw_syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); failed != 0) {
@@ -208,16 +240,51 @@ char g_rules[1 << 20];
   if (long failed = raw_syscall(ll::k_sys_restrict_self, ruleset, 0); failed != 0) {
     die_errno("cannot apply the Landlock ruleset", -failed);
   }
+}
+
+[[noreturn]] void run(int argc, char** argv, char** envp) {
+  if (argc != 2) die(k_cannot_run, "usage: jailed-landlock GATE", nullptr);
+  int ruleset = -1;
+  size_t size = receive(descriptor(argv[1]), ruleset);
+  if (size == 0) die(k_cannot_run, "jailed stopped before handing the launch over", nullptr);
+  if (g_hand_over[size - 1] != '\0') die(k_cannot_run, "jailed's hand-over is incomplete", nullptr);
+  Fields fields(size);
+  if (!same(fields.need(), "jailed-gate-1")) die(k_cannot_run, "not a hand-over from jailed", nullptr);
+  const char* verb = fields.need();
+  if (same(verb, "exit")) {
+    // jailed failed and has said why: its status is the launch's.
+    const char* text = fields.need();
+    long status = number(text, 255);
+    if (status < 1) die(k_cannot_run, "bad exit status from jailed", text);
+    raw_syscall(SYS_exit_group, status);
+  }
+  if (!same(verb, "run")) die(k_cannot_run, "not a hand-over from jailed", verb);
+  const char* text = fields.need();
+  long count = number(text, 1 << 20);
+  if (count < 0) die(k_cannot_run, "bad rule count from jailed", text);
+  if (ruleset >= 0) {
+    confine(ruleset, fields, count);
+  } else if (count > 0) {
+    die(k_cannot_run, "jailed's hand-over has rules but no ruleset", nullptr);
+  }
+  // The count makes a hand-over cut short at a field's end incomplete, not a shorter command.
+  text = fields.need();
+  long words = number(text, sizeof g_argv / sizeof g_argv[0] - 1);
+  if (words < 1) die(k_cannot_run, "bad argument count from jailed", text);
+  for (long i = 0; i < words; ++i) g_argv[i] = const_cast<char*>(fields.need());
+  g_argv[words] = nullptr;
+  if (fields.next()) die(k_cannot_run, "jailed's hand-over is longer than it says", nullptr);
+  if (g_argv[0][0] != '/') die(k_cannot_run, "no absolute program in jailed's hand-over", g_argv[0]);
   // The agent gets the standard descriptors only: not the ruleset, nor this helper's binary,
   // which bwrap ran from a descriptor.
   if (long failed = raw_syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC); failed != 0) {
     die_errno("cannot mark descriptors close-on-exec", -failed);
   }
-  // argv and the environment pass through untouched.
-  long failed = raw_syscall(SYS_execve, reinterpret_cast<long>(argv[5]), reinterpret_cast<long>(argv + 5),
+  // The environment passes through untouched: bwrap made it.
+  long failed = raw_syscall(SYS_execve, reinterpret_cast<long>(g_argv[0]), reinterpret_cast<long>(g_argv),
                             reinterpret_cast<long>(envp));
   char buffer[24];
-  die(failed == -ENOENT ? k_not_found : k_cannot_run, argv[5], error_name(-failed, buffer));
+  die(failed == -ENOENT ? k_not_found : k_cannot_run, g_argv[0], error_name(-failed, buffer));
 }
 
 }  // namespace

@@ -12,8 +12,6 @@
 #include <cstring>
 
 #include "sandbox/bwrap_args.hpp"
-#include "sandbox/closure_rules.hpp"
-#include "sandbox/landlock.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -51,15 +49,8 @@ class Descriptors {
   std::vector<int> m_fds;
 };
 
-// Returns a memory file holding `data`, kept in `fds`: bwrap reads it, nothing touches the disk.
-Result<int> memory_file(const char* name, const std::string& data, Descriptors& fds) {
-  auto fd = util::memory_file(name, data);
-  if (!fd) return fd.failure();
-  return fds.keep(*fd);
-}
+}  // namespace
 
-// Marks every descriptor above stderr close-on-exec, so nothing jailed inherited from its own
-// parent (an open socket, a terminal, a pipe) leaks into the jail.
 Status close_inherited_on_exec() {
   if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return success();
   DIR* dir = ::opendir("/proc/self/fd");
@@ -75,8 +66,6 @@ Status close_inherited_on_exec() {
   ::closedir(dir);
   return success();
 }
-
-}  // namespace
 
 Result<std::string> find_bwrap() {
   if (const char* forced = std::getenv("JAILED_BWRAP"); forced && *forced) {
@@ -116,31 +105,12 @@ Status check_user_namespaces(const std::string& bwrap) {
   return success();
 }
 
-Status launch(const Policy& policy, const std::string& bwrap) {
-  if (auto marked = close_inherited_on_exec(); !marked) return marked;
-  Descriptors fds;
-  FdPlan plan;
-  auto seccomp = seccomp_program_fd();
-  if (!seccomp) return seccomp.failure();
-  plan.seccomp = fds.keep(*seccomp);
-  for (const auto& mount : policy.mounts) {
-    if (mount.kind == MountKind::ro_data) {
-      auto fd = memory_file("jailed-data", mount.source, fds);
-      if (!fd) return fd.failure();
-      plan.files.push_back(*fd);
-    } else if (mount.kind == MountKind::copy) {
-      int fd = ::open(mount.source.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
-      if (fd < 0) return fail("cannot read " + mount.source + ": " + errno_text());
-      plan.files.push_back(fds.keep(fd));
-    }
-  }
-
+Result<std::string> encode_options(const Policy& policy, const FdPlan& plan) {
   // Only names directly in /nix/store: anything else (a NUL byte, "..", another directory) could
   // bind or grant more than the closure.
   for (const auto& path : policy.store_paths) {
     if (store_name(path).empty()) return fail("refusing to start: " + util::printable(path) + " is not a store path");
   }
-
   std::string args;
   for (const auto& option : bwrap_options(policy, plan)) {
     // --args splits at NUL bytes: one inside a value would smuggle in extra options.
@@ -148,36 +118,51 @@ Status launch(const Policy& policy, const std::string& bwrap) {
     args += option;
     args += '\0';
   }
-  auto args_fd = memory_file("jailed-args", args, fds);
-  if (!args_fd) return args_fd.failure();
+  return args;
+}
 
-  HelperFds helper;
-  if (!policy.landlock_helper.empty()) {
-    // bwrap passes these through to the helper, which closes them before the agent runs.
-    int program = ::open(policy.landlock_helper.c_str(), O_PATH | O_CLOEXEC);
-    if (program < 0) return fail("cannot open the Landlock helper " + policy.landlock_helper + ": " + errno_text());
-    helper.program = fds.keep(program);
-    auto ruleset = create_helper_ruleset(policy);
-    if (!ruleset) return ruleset.failure();
-    helper.ruleset = fds.keep(*ruleset);
-    auto rules = memory_file("jailed-landlock-rules", landlock_rules(policy), fds);
-    if (!rules) return rules.failure();
-    helper.rules = *rules;
+Result<std::vector<std::string>> data_files(const Policy& policy) {
+  std::vector<std::string> contents;
+  for (const auto& mount : policy.mounts) {
+    if (mount.kind == MountKind::ro_data) {
+      contents.push_back(mount.source);
+    } else if (mount.kind == MountKind::copy) {
+      auto content = util::read_file(mount.source, 16 * 1024 * 1024);
+      if (!content) return fail("cannot read " + mount.source + ": " + content.error());
+      contents.push_back(std::move(*content));
+    }
   }
+  return contents;
+}
 
+Status launch(const Policy& policy, const std::string& bwrap) {
+  // Without the gate nothing applies a ruleset: the policy must not need one.
+  if (!policy.landlock_helper.empty()) return fail("refusing to start: this jail needs the Landlock helper");
+  if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  Descriptors fds;
+  FdPlan plan;
+  auto seccomp = seccomp_program_fd();
+  if (!seccomp) return seccomp.failure();
+  plan.seccomp = fds.keep(*seccomp);
+  auto files = data_files(policy);
+  if (!files) return files.failure();
+  for (const auto& content : *files) {
+    auto fd = util::memory_file("jailed-data", content);
+    if (!fd) return fd.failure();
+    plan.files.push_back(fds.keep(*fd));
+  }
+  auto args = encode_options(policy, plan);
+  if (!args) return args.failure();
+  auto args_fd = util::memory_file("jailed-args", *args);
+  if (!args_fd) return args_fd.failure();
+  fds.keep(*args_fd);
   // Exactly these descriptors cross into bwrap; it reads and closes them before the agent starts.
   for (int fd : fds.all()) {
     if (::fcntl(fd, F_SETFD, 0) != 0) return fail("cannot pass descriptor " + std::to_string(fd) + ": " + errno_text());
   }
-  if (policy.store_view == StoreView::landlock) {
-    auto ready = start_closure_rules(helper.ruleset, policy);
-    if (!ready) return ready.failure();
-    helper.ready = fds.keep(*ready);
-    if (::fcntl(helper.ready, F_SETFD, 0) != 0) return fail("cannot pass the store rules' report: " + errno_text());
-  }
   // An empty environment: bwrap's --clearenv decides the agent's anyway, and bwrap stays as
   // PID 1 of the jail, where the agent could read its environment in /proc/1/environ.
-  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy, helper), {});
+  return util::exec_program(bwrap_argv(bwrap, *args_fd, policy), {});
 }
 
 }  // namespace jailed::sandbox

@@ -1,8 +1,10 @@
-// Starts the jail: prepares descriptors for bwrap and replaces jailed with it.
+// Starts the jail: finds bwrap, prepares its descriptors and replaces jailed with it.
 #pragma once
 
 #include <string>
+#include <vector>
 
+#include "sandbox/bwrap_args.hpp"
 #include "sandbox/policy.hpp"
 #include "util/result.hpp"
 
@@ -14,7 +16,22 @@ Result<std::string> find_bwrap();
 // Checks that unprivileged user namespaces work here; the error says how to enable them.
 Status check_user_namespaces(const std::string& bwrap);
 
-// Opens the seccomp program and data files, then executes bwrap; returns only on failure.
+// Marks every descriptor above stderr close-on-exec, so nothing jailed inherited from its own
+// parent (an open socket, a terminal, a pipe) leaks into the jail.
+Status close_inherited_on_exec();
+
+// Returns bwrap's options for `policy` as --args reads them (each ends in a NUL byte), with the
+// data files on `plan`'s descriptors. Refuses a closure entry that is not a store path, and an
+// option holding a NUL byte (it would smuggle in options of its own).
+Result<std::string> encode_options(const Policy& policy, const FdPlan& plan);
+
+// Returns the contents of the files bwrap writes into the jail (ro_data and copy mounts), in
+// mount order: what bwrap_options() expects on FdPlan::files.
+Result<std::vector<std::string>> data_files(const Policy& policy);
+
+// Launches without the Landlock helper (not installed, or JAILED_NO_LANDLOCK): prepares the
+// descriptors and executes bwrap with the agent as its command; returns only on failure.
+// Refuses a policy that needs the helper.
 Status launch(const Policy& policy, const std::string& bwrap);
 
 }  // namespace jailed::sandbox

@@ -3,6 +3,7 @@
 // With Landlock the store is bound once and a ruleset confines reading to the closure instead.
 #include "sandbox/store_view.hpp"
 
+#include "sandbox/landlock.hpp"
 #include "util/files.hpp"
 
 namespace jailed::sandbox {
@@ -10,9 +11,8 @@ namespace {
 
 // Returns why Landlock cannot confine this jail, or "" if it can.
 std::string landlock_unusable(const HostFacts& host) {
-  auto off = host.env.find("JAILED_NO_LANDLOCK");
-  if (off != host.env.end() && !off->second.empty() && off->second != "0") {
-    return "Landlock is turned off (JAILED_NO_LANDLOCK=" + off->second + ")";
+  if (std::string off = landlock_turned_off(host.env); !off.empty()) {
+    return "Landlock is turned off (JAILED_NO_LANDLOCK=" + off + ")";
   }
   if (host.landlock_abi < 1) return "Landlock is not available";
   if (host.landlock_helper.empty()) return "the Landlock helper (libexec/jailed/jailed-landlock) is not installed";

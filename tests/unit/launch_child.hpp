@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "sandbox/gate.hpp"
 #include "sandbox/launcher.hpp"
 
 namespace jailed::testing {
@@ -21,7 +22,7 @@ struct JailRun {
   std::string output;
 };
 
-// Forks; the child runs `prepare` (to set up what jailed would inherit), then launch() with
+// Forks; the child runs `prepare` (to set up what jailed would inherit), then launches with
 // stdin from /dev/null and stdout and stderr into a pipe the parent reads to the end.
 inline JailRun launch_in_child(const sandbox::Policy& policy, const std::string& bwrap,
                                const std::function<void()>& prepare = {}) {
@@ -36,7 +37,18 @@ inline JailRun launch_in_child(const sandbox::Policy& policy, const std::string&
     ::close(out[1]);
     ::dup2(::open("/dev/null", O_RDONLY), 0);
     if (prepare) prepare();
-    auto failed = sandbox::launch(policy, bwrap);
+    // As jailed run: through the gate when the policy needs the helper (the planner has
+    // nothing to work out), else with the agent as bwrap's command.
+    auto failed = policy.landlock_helper.empty()
+                      ? sandbox::launch(policy, bwrap)
+                      : sandbox::launch_gated(bwrap, policy.landlock_helper, [&](sandbox::Gate& gate) {
+                          if (auto handed = sandbox::hand_over(gate, policy); !handed) {
+                            std::fprintf(stderr, "hand-over failed: %s\n", handed.error().c_str());
+                            sandbox::hand_over_failure(gate, 100);
+                            return 100;
+                          }
+                          return 0;
+                        });
     std::fprintf(stderr, "launch failed: %s\n", failed.error().c_str());
     ::_exit(100);
   }

@@ -1,11 +1,13 @@
 // Unit tests for sandbox/landlock: the rules text of a policy, the ABI-dependent rights, the probes.
 #include <catch2/catch.hpp>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstring>
 
+#include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/landlock_access.hpp"
 #include "sandbox/landlock_calls.hpp"
@@ -125,32 +127,40 @@ TEST_CASE("landlock probes: the kernel's ABI and the helper next to the binary",
 
 namespace {
 
-// Runs jailed-landlock with a fresh ruleset, RULES as its rules and READY as what jailed's child
-// reported (nullptr: nothing to wait for), in front of `echo RAN`; returns its exit status and output.
-std::pair<int, std::string> run_helper(const std::string& rules_text, const char* ready) {
+// How the test plays jailed's part of the hand-over.
+struct HandOver {
+  std::string bytes;        // what jailed sends; sent with a ruleset when `with_ruleset`
+  bool with_ruleset = true;
+};
+
+// Runs jailed-landlock on one end of a socket after sending `hand_over` to the other, as the
+// planner of a gated launch does; returns its exit status and output.
+std::pair<int, std::string> run_helper(const HandOver& hand_over) {
   int abi = probe_landlock_abi();
-  int ruleset = ll::create_ruleset(ll::handled_access(abi), 0);
-  REQUIRE(ruleset >= 0);
-  REQUIRE(::fcntl(ruleset, F_SETFD, 0) == 0);  // made close-on-exec, as every ruleset is
-  int rules[2], report[2], out[2];
-  REQUIRE((::pipe(rules) == 0 && ::pipe(report) == 0 && ::pipe(out) == 0));
-  REQUIRE(::write(rules[1], rules_text.data(), rules_text.size()) == static_cast<ssize_t>(rules_text.size()));
-  ::close(rules[1]);
-  if (ready) REQUIRE(::write(report[1], ready, std::strlen(ready)) == static_cast<ssize_t>(std::strlen(ready)));
-  ::close(report[1]);
+  int ruleset = hand_over.with_ruleset ? ll::create_ruleset(ll::handled_access(abi), 0) : -1;
+  if (hand_over.with_ruleset) REQUIRE(ruleset >= 0);
+  int ends[2], out[2];
+  REQUIRE(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) == 0);
+  REQUIRE(::pipe(out) == 0);
+  if (!hand_over.bytes.empty() || hand_over.with_ruleset) {
+    REQUIRE(send_hand_over(ends[1], hand_over.bytes, ruleset).ok());
+  } else {
+    ::close(ends[1]);  // jailed died before a word
+  }
+  if (ruleset >= 0) ::close(ruleset);
   std::string helper = find_landlock_helper();
   pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::dup2(out[1], 1);
     ::dup2(out[1], 2);
-    std::string ruleset_arg = std::to_string(ruleset), ready_arg = std::to_string(report[0]);
-    std::string rules_arg = std::to_string(rules[0]);
-    ::execl(helper.c_str(), helper.c_str(), ruleset_arg.c_str(), ready_arg.c_str(), rules_arg.c_str(), "--", "/bin/sh",
-            "-c", "echo RAN; echo \"FDS[$(cd /proc/self/fd && echo *)]\"", nullptr);
+    ::fcntl(ends[0], F_SETFD, 0);
+    std::string gate = std::to_string(ends[0]);
+    ::execl(helper.c_str(), helper.c_str(), gate.c_str(), nullptr);
     ::_exit(99);
   }
-  for (int fd : {ruleset, rules[0], report[0], out[1]}) ::close(fd);
+  ::close(ends[0]);
+  ::close(out[1]);
   std::string output;
   char buf[1024];
   for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) output.append(buf, static_cast<size_t>(n));
@@ -160,32 +170,55 @@ std::pair<int, std::string> run_helper(const std::string& rules_text, const char
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 
+const std::vector<std::string> k_agent = {"/bin/sh", "-c", "echo RAN; echo \"FDS[$(cd /proc/self/fd && echo *)]\""};
+
 }  // namespace
 
-TEST_CASE("landlock helper: the agent starts only once the store's rules are complete", "[sandbox]") {
+TEST_CASE("landlock helper: the agent starts only on jailed's complete hand-over", "[sandbox]") {
   if (probe_landlock_abi() < 1 || find_landlock_helper().empty()) {
     WARN("SKIP: the Landlock helper needs Landlock and a built jailed-landlock");
     return;
   }
-  std::string all = rules({{'x', "/"}});
-  SECTION("jailed's child reported failure: exit 126 with its words, the agent never ran") {
-    auto [status, output] = run_helper(all, "/nix/store/aaa-x: Permission denied");
-    REQUIRE(status == 126);
-    REQUIRE(output.find("the store's rules are incomplete: /nix/store/aaa-x: Permission denied") != std::string::npos);
-    REQUIRE(output.find("RAN") == std::string::npos);
-  }
-  SECTION("the child died without a word") {
-    auto [status, output] = run_helper(all, "");
-    REQUIRE(status == 126);
-    REQUIRE(output.find("jailed stopped before adding them") != std::string::npos);
-    REQUIRE(output.find("RAN") == std::string::npos);
-  }
-  SECTION("control: reported complete, the agent runs with stdin, stdout and stderr only") {
-    auto [status, output] = run_helper(all, "1");
+  std::string run = run_message(rules({{'x', "/"}}), k_agent);
+  SECTION("control: handed over, the agent runs with stdin, stdout and stderr only") {
+    auto [status, output] = run_helper({run});
     INFO(output);
     REQUIRE(status == 0);
     REQUIRE(output.find("RAN") != std::string::npos);
     // The shell's own listing descriptor shows as 3 for the moment it reads the directory.
     REQUIRE(output.find("FDS[0 1 2 3]") != std::string::npos);
+  }
+  SECTION("jailed died first: exit 126, the agent never ran") {
+    auto [status, output] = run_helper({"", false});
+    REQUIRE(status == 126);
+    REQUIRE(output.find("jailed stopped before handing the launch over") != std::string::npos);
+    REQUIRE(output.find("RAN") == std::string::npos);
+  }
+  SECTION("a hand-over cut short (jailed died while sending), even at the end of a word") {
+    size_t last_word = run.rfind('\0', run.size() - 2) + 1;  // the command without its last word
+    for (size_t cut : {last_word, run.size() - 1, run.size() / 2, size_t{5}}) {
+      auto [status, output] = run_helper({run.substr(0, cut)});
+      INFO(cut << ": " << output);
+      REQUIRE(status == 126);
+      REQUIRE(output.find("RAN") == std::string::npos);
+    }
+  }
+  SECTION("jailed failed and said why: its status, silently, and the agent never ran") {
+    auto [status, output] = run_helper({std::string("jailed-gate-1\0exit\0" "3\0", 21), false});
+    REQUIRE(status == 3);
+    REQUIRE(output.empty());
+  }
+  SECTION("rules without a ruleset, or a relative program, are refused") {
+    auto [status, output] = run_helper({run, false});
+    REQUIRE(status == 126);
+    REQUIRE(output.find("rules but no ruleset") != std::string::npos);
+    auto relative = run_helper({run_message(rules({{'x', "/"}}), {"sh", "-c", "echo RAN"})});
+    REQUIRE(relative.first == 126);
+    REQUIRE(relative.second.find("RAN") == std::string::npos);
+  }
+  SECTION("no ruleset, no rules: nothing to confine, the agent runs") {
+    auto [status, output] = run_helper({run_message("", k_agent), false});
+    REQUIRE(status == 0);
+    REQUIRE(output.find("RAN") != std::string::npos);
   }
 }

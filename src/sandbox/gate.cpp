@@ -1,0 +1,219 @@
+// The gated launch's descriptors, and the planner's hand-over to bwrap and to the helper.
+#include "sandbox/gate.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string_view>
+
+#include "sandbox/bwrap_args.hpp"
+#include "sandbox/closure_rules.hpp"
+#include "sandbox/landlock.hpp"
+#include "sandbox/launcher.hpp"
+#include "sandbox/seccomp.hpp"
+#include "util/files.hpp"
+#include "util/process.hpp"
+
+namespace jailed::sandbox {
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// Lets bwrap inherit `fd`.
+Status pass_on(int fd, const std::string& what) {
+  if (::fcntl(fd, F_SETFD, 0) != 0) return fail("cannot pass " + what + " to bwrap: " + errno_text());
+  return success();
+}
+
+// Makes a pipe whose read end bwrap inherits and whose write end only the planner keeps.
+Status open_pipe(int& read_end, int& write_end, const std::string& what) {
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) != 0) return fail("cannot make a pipe for " + what + ": " + errno_text());
+  read_end = ends[0];
+  write_end = ends[1];
+  return pass_on(read_end, what);
+}
+
+// Writes `content` into the planner's end `fd`, then closes it: its reader sees the end.
+Status write_and_close(int& fd, std::string_view content, const std::string& what) {
+  auto written = util::write_all(fd, content, what);
+  ::close(fd);
+  fd = -1;
+  return written;
+}
+
+void add_field(std::string& message, std::string_view field) {
+  message += field;
+  message += '\0';
+}
+
+// Opens the descriptors of a gated launch. Call after close_inherited_on_exec(): exactly the
+// gate's descriptors reach bwrap.
+Result<Gate> open_gate(const std::string& helper) {
+  Gate gate;
+  auto seccomp = seccomp_program_fd();
+  if (!seccomp) return seccomp.failure();
+  gate.seccomp = *seccomp;
+  if (auto passed = pass_on(gate.seccomp, "the seccomp program"); !passed) return passed.failure();
+  if (auto made = open_pipe(gate.options, gate.options_in, "bwrap's options"); !made) return made.failure();
+  gate.data.resize(k_gate_data_files, -1);
+  gate.data_in.resize(k_gate_data_files, -1);
+  for (size_t i = 0; i < k_gate_data_files; ++i) {
+    if (auto made = open_pipe(gate.data[i], gate.data_in[i], "a data file"); !made) return made.failure();
+  }
+  gate.helper = ::open(helper.c_str(), O_PATH | O_CLOEXEC);
+  if (gate.helper < 0) return fail("cannot open the Landlock helper " + helper + ": " + errno_text());
+  if (auto passed = pass_on(gate.helper, "the Landlock helper"); !passed) return passed.failure();
+  int ends[2];
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+    return fail("cannot make a socket for the Landlock helper: " + errno_text());
+  }
+  gate.helper_end = ends[0];
+  gate.planner_end = ends[1];
+  if (auto passed = pass_on(gate.helper_end, "the Landlock helper's socket"); !passed) return passed.failure();
+  return gate;
+}
+
+// Closes the descriptors only bwrap needs: the planner's first step, so that none of them
+// reaches a process it starts (Nix).
+void keep_planner_ends(Gate& gate) {
+  std::vector<int> bwrap_side = gate.data;
+  bwrap_side.insert(bwrap_side.end(), {gate.options, gate.seccomp, gate.helper, gate.helper_end});
+  for (int fd : bwrap_side) {
+    if (fd >= 0) ::close(fd);
+  }
+}
+
+// Executes bwrap through the gate (jailed's part); returns only on failure.
+Status exec_gated(const std::string& bwrap, const Gate& gate) {
+  // An empty environment, as launch() gives bwrap.
+  return util::exec_program(gated_argv(bwrap, gate.options, gate.helper, gate.helper_end), {});
+}
+
+}  // namespace
+
+std::string run_message(const std::string& rules, const std::vector<std::string>& command) {
+  std::string message;
+  add_field(message, "jailed-gate-1");
+  add_field(message, "run");
+  add_field(message, std::to_string(std::count(rules.begin(), rules.end(), '\0') / 2));
+  message += rules;
+  add_field(message, std::to_string(command.size()));
+  for (const auto& word : command) add_field(message, word);
+  return message;
+}
+
+Status send_hand_over(int& socket, const std::string& message, int ruleset) {
+  iovec chunk{const_cast<char*>(message.data()), message.size()};
+  msghdr header{};
+  header.msg_iov = &chunk;
+  header.msg_iovlen = 1;
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int))] = {};
+  if (ruleset >= 0) {
+    header.msg_control = control;
+    header.msg_controllen = sizeof control;
+    cmsghdr* rights = CMSG_FIRSTHDR(&header);
+    rights->cmsg_level = SOL_SOCKET;
+    rights->cmsg_type = SCM_RIGHTS;
+    rights->cmsg_len = CMSG_LEN(sizeof(int));
+    std::memcpy(CMSG_DATA(rights), &ruleset, sizeof ruleset);
+  }
+  // MSG_NOSIGNAL: a helper that is gone (bwrap failed) is an error, not a SIGPIPE.
+  ssize_t sent = ::sendmsg(socket, &header, MSG_NOSIGNAL);
+  size_t done = sent > 0 ? static_cast<size_t>(sent) : 0;
+  while (sent >= 0 && done < message.size()) {  // a long argv: the rest as a stream
+    sent = ::send(socket, message.data() + done, message.size() - done, MSG_NOSIGNAL);
+    if (sent > 0) done += static_cast<size_t>(sent);
+  }
+  std::string why = sent < 0 ? errno_text() : "";
+  // The helper reads to the end of the stream.
+  ::close(socket);
+  socket = -1;
+  if (!why.empty()) return fail("cannot hand the launch over to the Landlock helper: " + why);
+  return success();
+}
+
+
+
+Status launch_gated(const std::string& bwrap, const std::string& helper, const std::function<int(Gate&)>& planner) {
+  if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  auto gate = open_gate(helper);
+  if (!gate) return gate.failure();
+  pid_t child = ::fork();
+  if (child < 0) return fail("cannot start the launch: " + errno_text());
+  if (child == 0) {
+    keep_planner_ends(*gate);
+    int status = planner(*gate);
+    std::fflush(nullptr);
+    ::_exit(status);
+  }
+  auto failed = exec_gated(bwrap, *gate);
+  // bwrap did not start: the planner has no one to hand over to.
+  ::kill(child, SIGKILL);
+  return failed;
+}
+
+
+Status hand_over(Gate& gate, const Policy& policy) {
+  auto files = data_files(policy);
+  if (!files) return files.failure();
+  if (files->size() > gate.data.size()) return fail("refusing to start: the jail needs more data files than jailed passes");
+  FdPlan plan;
+  plan.seccomp = gate.seccomp;
+  plan.files.assign(gate.data.begin(), gate.data.begin() + static_cast<long>(files->size()));
+  auto options = encode_options(policy, plan);
+  if (!options) return options.failure();
+  for (const auto& word : policy.command) {
+    if (word.find('\0') != std::string::npos) return fail("refusing to start: an argument holds a NUL byte");
+  }
+
+  // bwrap starts building the jail now; it reads the data files when it gets to them.
+  if (auto sent = write_and_close(gate.options_in, *options, "bwrap's options"); !sent) return sent;
+  gate.options_sent = true;
+  for (size_t i = 0; i < gate.data_in.size(); ++i) {
+    std::string_view content = i < files->size() ? std::string_view((*files)[i]) : std::string_view();
+    if (auto sent = write_and_close(gate.data_in[i], content, "a data file"); !sent) return sent;
+  }
+
+  // Meanwhile: the ruleset, with a rule per closure path.
+  int ruleset = -1;
+  if (!policy.landlock_helper.empty()) {
+    auto made = create_helper_ruleset(policy);
+    if (!made) return made.failure();
+    ruleset = *made;
+    if (auto added = add_closure_rules(ruleset, policy); !added) {
+      ::close(ruleset);
+      return added;
+    }
+  }
+  auto sent = send_hand_over(gate.planner_end, run_message(landlock_rules(policy), policy.command), ruleset);
+  if (ruleset >= 0) ::close(ruleset);
+  return sent;
+}
+
+void hand_over_failure(Gate& gate, int status) {
+  // bwrap needs options to start the helper at all: the fewest that do, in a jail of its own.
+  if (!gate.options_sent && gate.options_in >= 0) {
+    static constexpr char k_minimal[] = "--unshare-all\0--die-with-parent\0--cap-drop\0ALL\0--proc\0/proc\0";
+    (void)write_and_close(gate.options_in, std::string_view(k_minimal, sizeof k_minimal - 1), "bwrap's options");
+    gate.options_sent = true;
+  }
+  for (int& fd : gate.data_in) {
+    if (fd >= 0) ::close(fd);
+    fd = -1;
+  }
+  if (gate.planner_end < 0) return;
+  std::string message;
+  add_field(message, "jailed-gate-1");
+  add_field(message, "exit");
+  add_field(message, std::to_string(std::clamp(status, 1, 255)));
+  (void)send_hand_over(gate.planner_end, message, -1);
+}
+
+}  // namespace jailed::sandbox
