@@ -86,16 +86,16 @@ std::string probe_helper(const std::string& bwrap, const std::string& helper, in
   auto program_path = util::find_in_path("true");
   if (!program_path) return "no 'true' on PATH to run";
   int program = ::open(helper.c_str(), O_PATH);
-  int ruleset = sandbox::landlock::create_ruleset(sandbox::landlock::handled_access(abi), 0);
+  // Without Landlock the helper only passes the launch on, and gets no ruleset.
+  int ruleset = abi >= 1 ? sandbox::landlock::create_ruleset(sandbox::landlock::handled_access(abi), 0) : -1;
+  std::string rules = abi >= 1 ? std::string("x\0/\0", 4) : "";
   int ends[2] = {-1, -1};
   std::string why;
   // The probe passes them through bwrap, as a launch does.
-  if (program < 0 || ruleset < 0 || ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0 ||
+  if (program < 0 || (abi >= 1 && ruleset < 0) || ::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0 ||
       ::fcntl(ends[0], F_SETFD, 0) != 0) {
     why = "cannot prepare its descriptors";
-  } else if (auto sent = sandbox::send_hand_over(ends[1], sandbox::run_message(std::string("x\0/\0", 4), {*program_path}),
-                                                 ruleset);
-             !sent) {
+  } else if (auto sent = sandbox::send_hand_over(ends[1], sandbox::run_message(rules, {*program_path}), ruleset); !sent) {
     why = sent.error();
   } else {
     auto ran = util::SystemRunner().run({bwrap, "--unshare-user", "--unshare-pid", "--cap-drop", "ALL", "--ro-bind", "/",
@@ -116,7 +116,14 @@ std::string probe_helper(const std::string& bwrap, const std::string& helper, in
 void check_landlock(Checker& checker, const std::string& bwrap) {
   int abi = sandbox::probe_landlock_abi();
   std::string helper = sandbox::find_landlock_helper();
-  if (abi < 1) {
+  // Every launch runs the helper when it is installed, Landlock or not: it must run in a jail.
+  std::string why = helper.empty() || bwrap.empty() ? "" : probe_helper(bwrap, helper, abi);
+  if (!why.empty()) {
+    checker.report(Verdict::fail, "landlock",
+                   (abi >= 1 ? "ABI " + std::to_string(abi) : std::string("not in this kernel")) + ", and the helper " +
+                       helper + " does not run in a jail (" + why +
+                       "): no jail can start; JAILED_NO_LANDLOCK=1 starts them without the helper");
+  } else if (abi < 1) {
     checker.report(Verdict::warn, "landlock",
                    "not in this kernel: Nix jails bind each store path on its own (slower start), and with "
                    "network = on the host's abstract Unix sockets are reachable");
@@ -124,10 +131,6 @@ void check_landlock(Checker& checker, const std::string& bwrap) {
     checker.report(Verdict::warn, "landlock",
                    "ABI " + std::to_string(abi) + ", but jailed-landlock is not installed (make install puts it in "
                    "PREFIX/libexec/jailed): Nix jails fall back to binding each store path");
-  } else if (std::string why = bwrap.empty() ? "" : probe_helper(bwrap, helper, abi); !why.empty()) {
-    checker.report(Verdict::fail, "landlock",
-                   "ABI " + std::to_string(abi) + ", but the helper " + helper + " does not run in a jail (" + why +
-                       "): Nix jails with Landlock cannot start; JAILED_NO_LANDLOCK=1 binds each store path instead");
   } else {
     checker.report(Verdict::ok, "landlock",
                    "ABI " + std::to_string(abi) + (abi >= 6 ? " (store confinement and socket scopes)" : " (store confinement)") +

@@ -2,6 +2,7 @@
 #include "sandbox/gate.hpp"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -90,6 +91,50 @@ void keep_planner_ends(Gate& gate) {
   }
 }
 
+// Starts the planner on another CPU than jailed's. Left to the scheduler, a child forked by a
+// process a shell has just started often queues behind it, and then behind bwrap, and starts
+// only once bwrap waits for its options: a millisecond lost. jailed moves its child away as
+// soon as it exists; the child waits for that, then lets itself run anywhere again, so that
+// nothing it starts (Nix) inherits the restriction.
+class CpuSpread {
+ public:
+  CpuSpread() {
+    CPU_ZERO(&m_allowed);
+    m_here = ::sched_getcpu();
+    m_on = m_here >= 0 && ::sched_getaffinity(0, sizeof m_allowed, &m_allowed) == 0 && CPU_COUNT(&m_allowed) > 1 &&
+           ::pipe2(m_moved, O_CLOEXEC) == 0;
+  }
+  CpuSpread(const CpuSpread&) = delete;
+  CpuSpread& operator=(const CpuSpread&) = delete;
+
+  // jailed's part, right after fork.
+  void move(pid_t child) {
+    if (!m_on) return;
+    cpu_set_t elsewhere = m_allowed;
+    CPU_CLR(m_here, &elsewhere);
+    (void)::sched_setaffinity(child, sizeof elsewhere, &elsewhere);
+    (void)!::write(m_moved[1], "m", 1);
+    ::close(m_moved[0]);
+    ::close(m_moved[1]);
+  }
+  // The child's part, first thing.
+  void settle() {
+    if (!m_on) return;
+    ::close(m_moved[1]);
+    char byte;
+    while (::read(m_moved[0], &byte, 1) < 0 && errno == EINTR) {
+    }
+    ::close(m_moved[0]);
+    (void)::sched_setaffinity(0, sizeof m_allowed, &m_allowed);
+  }
+
+ private:
+  cpu_set_t m_allowed;
+  int m_here = -1;
+  bool m_on = false;
+  int m_moved[2] = {-1, -1};
+};
+
 // Executes bwrap through the gate (jailed's part); returns only on failure.
 Status exec_gated(const std::string& bwrap, const Gate& gate) {
   // An empty environment, as launch() gives bwrap.
@@ -139,26 +184,26 @@ Status send_hand_over(int& socket, const std::string& message, int ruleset) {
   return success();
 }
 
-
-
 Status launch_gated(const std::string& bwrap, const std::string& helper, const std::function<int(Gate&)>& planner) {
   if (auto marked = close_inherited_on_exec(); !marked) return marked;
   auto gate = open_gate(helper);
   if (!gate) return gate.failure();
+  CpuSpread spread;
   pid_t child = ::fork();
   if (child < 0) return fail("cannot start the launch: " + errno_text());
   if (child == 0) {
+    spread.settle();
     keep_planner_ends(*gate);
     int status = planner(*gate);
     std::fflush(nullptr);
     ::_exit(status);
   }
+  spread.move(child);
   auto failed = exec_gated(bwrap, *gate);
   // bwrap did not start: the planner has no one to hand over to.
   ::kill(child, SIGKILL);
   return failed;
 }
-
 
 Status hand_over(Gate& gate, const Policy& policy) {
   auto files = data_files(policy);

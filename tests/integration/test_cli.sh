@@ -64,6 +64,10 @@ expect_eq "run forwards env and setenv" "passed-through hello demo" "$out"
 
 "$JAILED" run demo -c 'exit 42'
 expect_eq "run returns the agent's exit status" 42 "$?"
+# Without the helper (JAILED_NO_LANDLOCK), jailed works the jail out first and bwrap runs the agent.
+out=$(JAILED_NO_LANDLOCK=1 DEMO_KEY=classic "$JAILED" run demo -c 'echo "$DEMO_KEY $GREETING"; exit 43')
+expect_eq "run without the helper: the agent's exit status" 43 "$?"
+expect_eq "run without the helper: the same jail" "classic hello" "$out"
 
 "$JAILED" run nosuch >/dev/null 2>&1
 expect_eq "run of an unknown agent exits 2" 2 "$?"

@@ -25,7 +25,7 @@ struct JailRun {
 // Forks; the child runs `prepare` (to set up what jailed would inherit), then launches with
 // stdin from /dev/null and stdout and stderr into a pipe the parent reads to the end.
 inline JailRun launch_in_child(const sandbox::Policy& policy, const std::string& bwrap,
-                               const std::function<void()>& prepare = {}) {
+                               const std::function<void()>& prepare = {}, const std::string& gate_helper = "") {
   int out[2];
   REQUIRE(::pipe(out) == 0);
   pid_t pid = ::fork();
@@ -37,11 +37,11 @@ inline JailRun launch_in_child(const sandbox::Policy& policy, const std::string&
     ::close(out[1]);
     ::dup2(::open("/dev/null", O_RDONLY), 0);
     if (prepare) prepare();
-    // As jailed run: through the gate when the policy needs the helper (the planner has
-    // nothing to work out), else with the agent as bwrap's command.
-    auto failed = policy.landlock_helper.empty()
-                      ? sandbox::launch(policy, bwrap)
-                      : sandbox::launch_gated(bwrap, policy.landlock_helper, [&](sandbox::Gate& gate) {
+    // Through the gate (the planner has nothing left to work out) when the policy needs the
+    // helper or `gate_helper` names one, as jailed run does; else with the agent as bwrap's command.
+    std::string helper = gate_helper.empty() ? policy.landlock_helper : gate_helper;
+    auto failed = helper.empty() ? sandbox::launch(policy, bwrap)
+                                 : sandbox::launch_gated(bwrap, helper, [&](sandbox::Gate& gate) {
                           if (auto handed = sandbox::hand_over(gate, policy); !handed) {
                             std::fprintf(stderr, "hand-over failed: %s\n", handed.error().c_str());
                             sandbox::hand_over_failure(gate, 100);

@@ -13,6 +13,7 @@
 #include <iterator>
 #include <map>
 
+#include "sandbox/landlock.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
@@ -118,7 +119,9 @@ Fixture& fixture() {
   return f;
 }
 
-enum class View { landlock, per_path, full };
+// per_path_gated: the per-path view of a kernel without Landlock, where the helper still gates
+// the launch and bwrap's long options stream through the gate's pipe.
+enum class View { landlock, per_path, per_path_gated, full };
 
 // Runs `script` with the agent's sh in a jail over the closure of `top`; returns what it printed.
 std::string run_jail(const std::string& top, View view, const std::string& script,
@@ -142,15 +145,16 @@ std::string run_jail(const std::string& top, View view, const std::string& scrip
   host.home = tmp.path + "/home";
   host.cwd = tmp.path + "/proj";
   if (view == View::per_path) host.env["JAILED_NO_LANDLOCK"] = "1";
+  if (view == View::per_path_gated) host.landlock_abi = 0;
   probe_store(resolution, host);
   ProjectFacts project;
   project.dir = host.cwd;
   auto policy = make_policy(agent, resolution, host, project, {"-c", script});
-  REQUIRE(policy.store_view == (view == View::landlock   ? StoreView::landlock
-                                : view == View::per_path ? StoreView::per_path
-                                                         : StoreView::full));
+  REQUIRE(policy.store_view == (view == View::landlock ? StoreView::landlock
+                                : view == View::full   ? StoreView::full
+                                                       : StoreView::per_path));
 
-  auto run = testing::launch_in_child(policy, *bwrap);
+  auto run = testing::launch_in_child(policy, *bwrap, {}, view == View::per_path_gated ? find_landlock_helper() : "");
   const std::string& output = run.output;
   int status = run.status;
   REQUIRE(WIFEXITED(status));
@@ -294,5 +298,8 @@ TEST_CASE("store: a 2,000-path closure launches with per-path binds", "[store]")
   REQUIRE((first.size() == 1 && last.size() == 1));
   std::string check = "cat " + first[0] + "/data " + last[0] + "/data && echo done";
   REQUIRE(has(run_jail(huge, View::per_path, check), "leaf-l0\nleaf-l1999\ndone"));
+  if (!find_landlock_helper().empty()) {
+    REQUIRE(has(run_jail(huge, View::per_path_gated, check), "leaf-l0\nleaf-l1999\ndone"));
+  }
   if (probe_host().landlock_abi >= 1) REQUIRE(has(run_jail(huge, View::landlock, check), "leaf-l0\nleaf-l1999\ndone"));
 }
