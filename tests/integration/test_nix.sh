@@ -250,6 +250,30 @@ expect_eq "nix: ... leaving no roots directory" "$before_roots" "$(roots)"
 expect_eq "nix: ... and no cache entry" "$before_entries" "$("$JAILED" cache list --json | json_field 'str(len(d["entries"]))')"
 expect_contains "nix: ... while the file stays allowed" "allowed" "$(cd "$S" && "$JAILED" status 2>&1)"
 
+# The same Ctrl-C during a launch: bwrap, started at once, dies of it, and jailed's planner,
+# which was resolving, removes what it began (just after, so wait for it a moment).
+if command -v bwrap >/dev/null 2>&1; then
+  : > "$LOG"
+  (cd "$S" && exec python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.setsid()
+os.execv(sys.argv[1], sys.argv[1:])' "$JAILED" run slow >"$WORLD/slow-run.out" 2>&1) &
+  run_pid=$!
+  for _ in $(seq 100); do grep -q "nix-store --realise" "$LOG" && [ "$(grep -c 'slow' "$LOG")" -ge 2 ] && break; sleep 0.1; done
+  sleep 0.5
+  kill -INT -- "-$run_pid" 2>/dev/null
+  wait "$run_pid"
+  rc=$?
+  expect_eq "nix: Ctrl-C stops a launch that resolves (status 130)" "130" "$rc"
+  for _ in $(seq 50); do [ "$(roots)" = "$before_roots" ] && break; sleep 0.1; done
+  expect_eq "nix: ... leaving no roots directory" "$before_roots" "$(roots)"
+  expect_eq "nix: ... and no cache entry" "$before_entries" \
+    "$("$JAILED" cache list --json | json_field 'str(len(d["entries"]))')"
+  expect_eq "nix: ... nor a nix process" "" "$(pgrep -f "$P/tools#slow" || true)"
+else
+  skip "nix: Ctrl-C stops a launch that resolves" "bwrap is not installed"
+fi
+
 # --- cache gc --------------------------------------------------------------------------------------
 
 stale="$XDG_STATE_HOME/jailed/gcroots/0123456789abcdef0123456789abcdef.999999999.deadbeefdeadbeef"
