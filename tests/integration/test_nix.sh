@@ -233,43 +233,37 @@ S="$WORK/slow"
 write_jailed "$S" "[agent slow]"$'\n'"package = path:$P/tools#slow"$'\n'"base-packages = path:$P/tools#shell"
 before_roots=$(roots)
 before_entries=$("$JAILED" cache list --json | json_field 'str(len(d["entries"]))')
-# Its own process group, as a terminal's foreground job has, and SIGINT not ignored (a
-# non-interactive shell starts background jobs with SIGINT ignored).
-python3 -c 'import os, signal, sys
-signal.signal(signal.SIGINT, signal.SIG_DFL)
-os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$JAILED" allow "$S" >"$WORLD/slow.out" 2>&1 &
-slow_pid=$!
-for _ in $(seq 100); do grep -q "nix-store --realise" "$LOG" && [ "$(grep -c 'slow' "$LOG")" -ge 2 ] && break; sleep 0.1; done
-sleep 0.5
-kill -INT -- "-$slow_pid" 2>/dev/null
-wait "$slow_pid"
-rc=$?
-expect_eq "nix: Ctrl-C stops a resolution (status 130)" "130" "$rc"
-expect_eq "nix: ... leaving no roots directory" "$before_roots" "$(roots)"
-expect_eq "nix: ... and no cache entry" "$before_entries" "$("$JAILED" cache list --json | json_field 'str(len(d["entries"]))')"
-expect_contains "nix: ... while the file stays allowed" "allowed" "$(cd "$S" && "$JAILED" status 2>&1)"
 
-# The same Ctrl-C during a launch: bwrap, started at once, dies of it, and jailed's planner,
-# which was resolving, removes what it began (just after, so wait for it a moment).
-if command -v bwrap >/dev/null 2>&1; then
+# interrupt_while_resolving NAME COMMAND...: starts COMMAND as a terminal's foreground job (its
+# own process group, SIGINT not ignored: a non-interactive shell starts background jobs with
+# SIGINT ignored), presses Ctrl-C once Nix builds the slow package, and checks that COMMAND
+# died of it and left no roots and no cache entry behind.
+interrupt_while_resolving() {
+  local name=$1
+  shift
   : > "$LOG"
-  (cd "$S" && exec python3 -c 'import os, signal, sys
+  python3 -c 'import os, signal, sys
 signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.setsid()
-os.execv(sys.argv[1], sys.argv[1:])' "$JAILED" run slow >"$WORLD/slow-run.out" 2>&1) &
-  run_pid=$!
+os.execv(sys.argv[1], sys.argv[1:])' "$@" >"$WORLD/slow.out" 2>&1 &
+  local pid=$!
   for _ in $(seq 100); do grep -q "nix-store --realise" "$LOG" && [ "$(grep -c 'slow' "$LOG")" -ge 2 ] && break; sleep 0.1; done
   sleep 0.5
-  kill -INT -- "-$run_pid" 2>/dev/null
-  wait "$run_pid"
-  rc=$?
-  expect_eq "nix: Ctrl-C stops a launch that resolves (status 130)" "130" "$rc"
+  kill -INT -- "-$pid" 2>/dev/null
+  wait "$pid"
+  expect_eq "nix: Ctrl-C stops $name (status 130)" "130" "$?"
+  # A launch's bwrap dies of it at once; jailed's planner, which resolves, cleans up just after.
   for _ in $(seq 50); do [ "$(roots)" = "$before_roots" ] && break; sleep 0.1; done
   expect_eq "nix: ... leaving no roots directory" "$before_roots" "$(roots)"
   expect_eq "nix: ... and no cache entry" "$before_entries" \
     "$("$JAILED" cache list --json | json_field 'str(len(d["entries"]))')"
   expect_eq "nix: ... nor a nix process" "" "$(pgrep -f "$P/tools#slow" || true)"
+}
+
+interrupt_while_resolving "a resolution" "$JAILED" allow "$S"
+expect_contains "nix: ... while the file stays allowed" "allowed" "$(cd "$S" && "$JAILED" status 2>&1)"
+if command -v bwrap >/dev/null 2>&1; then
+  (cd "$S" && interrupt_while_resolving "a launch that resolves" "$JAILED" run slow)
 else
   skip "nix: Ctrl-C stops a launch that resolves" "bwrap is not installed"
 fi
