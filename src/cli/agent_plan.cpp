@@ -1,7 +1,5 @@
 #include "cli/agent_plan.hpp"
 
-#include <iostream>
-
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/resolve_agent.hpp"
@@ -31,14 +29,11 @@ const config::AgentConfig& pick_agent(const config::JailConfig& config, const st
 // has the helper exit with the status jailed would have; returns the planner's exit status.
 int hand_over_plan(sandbox::Gate& gate, const std::string& jailed_file, const std::string& name, bool by_shim,
                    const std::vector<std::string>& agent_args) {
-  int status = 0;
+  int status;
   try {
     auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
     for (const auto& note : plan.policy.notes) warn(note);
-    if (auto handed = sandbox::hand_over(gate, plan.policy); !handed) {
-      error(handed.error());
-      status = static_cast<int>(ExitCode::no_sandbox);
-    }
+    return sandbox::hand_over_policy(gate, plan.policy, [](const std::string& why) { error(why); });
   } catch (const Error& e) {
     error(e.what());
     status = static_cast<int>(e.code());
@@ -46,8 +41,7 @@ int hand_over_plan(sandbox::Gate& gate, const std::string& jailed_file, const st
     error(e.what());
     status = static_cast<int>(ExitCode::failure);
   }
-  if (status != 0) sandbox::hand_over_failure(gate, status);
-  std::cout.flush();
+  sandbox::hand_over_failure(gate, status);
   return status;
 }
 

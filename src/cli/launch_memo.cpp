@@ -127,8 +127,7 @@ size_t remove_launch_records(const std::string& dir, bool all) {
 
 LaunchMemo::LaunchMemo(const std::string& path, std::string agent, const std::string& records_dir,
                        const std::string& trust_db)
-    : m_enabled(true),
-      m_path(records_dir + "/" + util::xxh128_hex(path + '\0' + agent)),
+    : m_path(records_dir + "/" + util::xxh128_hex(path + '\0' + agent)),
       m_agent(std::move(agent)),
       // Read before the record: a change between the two then shows as a mismatch.
       m_trust(trust::TrustStore::state(trust_db)) {
@@ -148,7 +147,7 @@ std::optional<cache::Entry> LaunchMemo::entry() const { return m_record ? m_reco
 
 void LaunchMemo::remember(const std::string& real_path, const std::string& trust_hash,
                           const std::optional<cache::Entry>& entry) {
-  if (!m_enabled || !m_trust.settled) return;
+  if (m_path.empty() || !m_trust.settled) return;
   auto same_entry = [&] {
     const auto& known = m_record->entry;
     return known.has_value() == entry.has_value() && (!entry || (known->key == entry->key && known->roots == entry->roots));

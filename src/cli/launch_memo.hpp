@@ -58,8 +58,7 @@ class LaunchMemo {
   void remember(const std::string& real_path, const std::string& trust_hash, const std::optional<cache::Entry>& entry);
 
  private:
-  bool m_enabled = false;
-  std::string m_path;
+  std::string m_path;  // "" for a memo that records nothing
   std::string m_agent;
   trust::TrustState m_trust;
   std::optional<LaunchRecord> m_record;

@@ -261,4 +261,13 @@ void hand_over_failure(Gate& gate, int status) {
   (void)send_hand_over(gate.planner_end, message, -1);
 }
 
+int hand_over_policy(Gate& gate, const Policy& policy, const std::function<void(const std::string&)>& report) {
+  auto handed = hand_over(gate, policy);
+  if (handed) return 0;
+  report(handed.error());
+  int status = static_cast<int>(ExitCode::no_sandbox);
+  hand_over_failure(gate, status);
+  return status;
+}
+
 }  // namespace jailed::sandbox

@@ -58,4 +58,9 @@ Status send_hand_over(int& socket, const std::string& message, int ruleset);
 // nothing. bwrap gets options enough to start it if it has none yet.
 void hand_over_failure(Gate& gate, int status);
 
+// The planner's last step for a worked-out `policy`: hands it over, or on an error passes the
+// message to `report` and has the helper exit with ExitCode::no_sandbox. Returns the planner's
+// exit status.
+int hand_over_policy(Gate& gate, const Policy& policy, const std::function<void(const std::string&)>& report);
+
 }  // namespace jailed::sandbox

@@ -12,6 +12,7 @@
 #include <cstring>
 
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/gate.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -136,8 +137,15 @@ Result<std::vector<std::string>> data_files(const Policy& policy) {
 }
 
 Status launch(const Policy& policy, const std::string& bwrap) {
-  // Without the gate nothing applies a ruleset: the policy must not need one.
-  if (!policy.landlock_helper.empty()) return fail("refusing to start: this jail needs the Landlock helper");
+  // A ruleset needs the helper, and the helper runs only through the gate: there, the planner
+  // has nothing left to work out but the hand-over. It cannot return an error, so says it.
+  if (!policy.landlock_helper.empty()) {
+    return launch_gated(bwrap, policy.landlock_helper, [&](Gate& gate) {
+      return hand_over_policy(gate, policy, [](const std::string& why) {
+        (void)util::write_all(2, "jailed: error: " + why + "\n", "stderr");
+      });
+    });
+  }
   if (auto marked = close_inherited_on_exec(); !marked) return marked;
   Descriptors fds;
   FdPlan plan;

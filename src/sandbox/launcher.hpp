@@ -29,9 +29,9 @@ Result<std::string> encode_options(const Policy& policy, const FdPlan& plan);
 // mount order: what bwrap_options() expects on FdPlan::files.
 Result<std::vector<std::string>> data_files(const Policy& policy);
 
-// Launches without the Landlock helper (not installed, or JAILED_NO_LANDLOCK): prepares the
-// descriptors and executes bwrap with the agent as its command; returns only on failure.
-// Refuses a policy that needs the helper.
+// Launches a policy already worked out; returns only on failure. One that needs the Landlock
+// helper (policy.landlock_helper) goes through the gate (gate.hpp), handed over at once; any
+// other starts bwrap with the agent as its command (what jailed run does without the helper).
 Status launch(const Policy& policy, const std::string& bwrap);
 
 }  // namespace jailed::sandbox

@@ -37,18 +37,14 @@ inline JailRun launch_in_child(const sandbox::Policy& policy, const std::string&
     ::close(out[1]);
     ::dup2(::open("/dev/null", O_RDONLY), 0);
     if (prepare) prepare();
-    // Through the gate (the planner has nothing left to work out) when the policy needs the
-    // helper or `gate_helper` names one, as jailed run does; else with the agent as bwrap's command.
-    std::string helper = gate_helper.empty() ? policy.landlock_helper : gate_helper;
-    auto failed = helper.empty() ? sandbox::launch(policy, bwrap)
-                                 : sandbox::launch_gated(bwrap, helper, [&](sandbox::Gate& gate) {
-                          if (auto handed = sandbox::hand_over(gate, policy); !handed) {
-                            std::fprintf(stderr, "hand-over failed: %s\n", handed.error().c_str());
-                            sandbox::hand_over_failure(gate, 100);
-                            return 100;
-                          }
-                          return 0;
-                        });
+    // launch() goes through the gate when the policy needs the helper; `gate_helper` makes it
+    // go there anyway, as jailed run does wherever the helper is installed.
+    auto failed = gate_helper.empty() ? sandbox::launch(policy, bwrap)
+                                      : sandbox::launch_gated(bwrap, gate_helper, [&](sandbox::Gate& gate) {
+                                          return sandbox::hand_over_policy(gate, policy, [](const std::string& why) {
+                                            std::fprintf(stderr, "hand-over failed: %s\n", why.c_str());
+                                          });
+                                        });
     std::fprintf(stderr, "launch failed: %s\n", failed.error().c_str());
     ::_exit(100);
   }
