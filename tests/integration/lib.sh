@@ -1,5 +1,7 @@
+# shellcheck shell=bash
 # Shared helpers for integration suites: an isolated home, and PASS/FAIL/SKIP lines.
-# A suite sources this file, then calls the checks; tests/run counts the lines.
+# A suite sources this file, calls the checks and ends with `finish`; tests/run counts the
+# lines and fails a suite that exits non-zero or without reaching `finish`.
 set -u
 
 : "${JAILED:?JAILED must point at the jailed binary}"
@@ -19,6 +21,10 @@ new_world() {
   cd "$WORK" || exit 1
   trap 'cd /; rm -rf "$WORLD"' EXIT
 }
+
+# finish: the suite's last call. Without its marker the runner counts the suite as failed,
+# so a suite that dies halfway can never pass.
+finish() { printf 'END %s\n' "$(basename "$0" .sh)"; }
 
 pass() { printf 'PASS %s\n' "$1"; }
 fail() { printf 'FAIL %s: %s\n' "$1" "$2"; }
@@ -68,6 +74,7 @@ require_tools() {
   for tool in "$@"; do
     if ! command -v "$tool" >/dev/null 2>&1; then
       skip "$suite" "$tool is not installed (make deps installs it)"
+      finish
       exit 0
     fi
   done
@@ -78,4 +85,26 @@ write_jailed() {
   mkdir -p "$1"
   printf '%s\n' "$2" > "$1/.jailed"
   chmod 644 "$1/.jailed"
+}
+
+# wait_until SECONDS CMD...: polls CMD every 20 ms until it succeeds; returns 1 if SECONDS pass
+# first. For waiting on an event instead of sleeping a guessed time.
+wait_until() {
+  local deadline=$(( ${EPOCHREALTIME/./} + $1 * 1000000 ))
+  shift
+  until "$@"; do
+    [ "${EPOCHREALTIME/./}" -lt "$deadline" ] || return 1
+    sleep 0.02
+  done
+}
+
+# require_nix_build SUITE: prints one SKIP and ends the suite unless this user can build with
+# Nix here (a tiny derivation, built for real: installed is not the same as usable).
+require_nix_build() {
+  local why
+  if ! why=$("$(dirname "${BASH_SOURCE[0]}")/../../scripts/nix-can-build" 2>&1); then
+    skip "$1" "nix cannot build for $(id -un) here: $why"
+    finish
+    exit 0
+  fi
 }

@@ -418,3 +418,5 @@ write_valid "$WORK/usage"
   expect_eq "no bwrap: says how to install bubblewrap" \
     "jailed: error: bwrap (bubblewrap) is not installed: install it (sudo apt install bubblewrap) and try again" "$ERR"
 )
+
+finish

@@ -114,3 +114,5 @@ rm -rf "$WORK/app"
 cd "$WORK" || exit 1
 out=$("$JAILED" prune 2>&1)
 expect_contains "prune forgets a removed project" "forgot $WORK/app/.jailed" "$out"
+
+finish

@@ -186,3 +186,5 @@ completion_suite zsh "zsh -f -i" \
 completion_suite fish "fish --no-config -i" \
   'set -g fish_autosuggestion_enabled 0; source "$ROOT/completions/jailed.fish"' \
   'jailed hook fish | source'
+
+finish

@@ -271,3 +271,5 @@ check "docs: zsh -n completions/_jailed" zsh -n "$ZSH_COMP"
 check "docs: fish --no-execute completions/jailed.fish" fish --no-execute "$FISH_COMP"
 check "docs: shellcheck completions/jailed.bash" shellcheck -s bash "$BASH_COMP"
 check "docs: shellcheck shell/jailed.bash" shellcheck -s bash "$ROOT/shell/jailed.bash"
+
+finish

@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 
 require_tools test_nix nix nix-store python3
-[ -x /bin/busybox ] || { skip test_nix "busybox-static is not installed (make deps installs it)"; exit 0; }
+require_nix_build test_nix
 new_world
 export NIX_CONFIG="substituters =
 experimental-features = nix-command flakes"
@@ -48,7 +48,7 @@ cat > "$P/tools/flake.nix" <<EOF
       inherit shell;
       bot = mk "bot" "mkdir -p \$out/bin; printf '#!\${shell}/bin/sh\\\\necho bot-ran \${mid}\\\\n' > \$out/bin/bot; chmod +x \$out/bin/bot";
       tool = mk "tool" "mkdir -p \$out/bin; printf '#!/bin/sh\\\\necho tool\\\\n' > \$out/bin/tool; chmod +x \$out/bin/tool";
-      slow = mk "slow" "sleep 60; mkdir -p \$out/bin";
+      slow = mk "slow" "echo slow-$M > /dev/null; sleep 60; mkdir -p \$out/bin";
     };
   };
 }
@@ -247,8 +247,9 @@ signal.signal(signal.SIGINT, signal.SIG_DFL)
 os.setsid()
 os.execv(sys.argv[1], sys.argv[1:])' "$@" >"$WORLD/slow.out" 2>&1 &
   local pid=$!
-  for _ in $(seq 100); do grep -q "nix-store --realise" "$LOG" && [ "$(grep -c 'slow' "$LOG")" -ge 2 ] && break; sleep 0.1; done
-  sleep 0.5
+  # Interrupted while its builder runs: jailed is then waiting on nix-store --realise.
+  builder_runs() { pgrep -f "echo slow-$M" >/dev/null; }
+  wait_until 20 builder_runs || fail "nix: the slow build started for $name" "no builder process after 20 s"
   kill -INT -- "-$pid" 2>/dev/null
   wait "$pid"
   expect_eq "nix: Ctrl-C stops $name (status 130)" "130" "$?"
@@ -314,3 +315,5 @@ if command -v bwrap >/dev/null 2>&1; then
 else
   skip "nix: local flakes are read-only inside the jail" "bwrap is not installed"
 fi
+
+finish

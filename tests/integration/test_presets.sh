@@ -67,3 +67,5 @@ expect_eq "presets: a plain agent gets no private home" "no" \
 expected_plain="empty home: none of your files"
 expect_contains "presets: explain shows the plain agent's empty home" "$expected_plain" \
   "$(cd "$PROJECT" && "$JAILED" explain plain 2>&1)"
+
+finish

@@ -61,16 +61,6 @@ expect_true() {
   if test "$@"; then pass "$name"; else fail "$name" "$detail"; fi
 }
 
-# wait_for SECONDS CMD...: polls CMD until it succeeds or time runs out.
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    [ "$SECONDS" -ge "$deadline" ] && return 1
-    sleep 0.1
-  done
-}
-
 # ---------------------------------------------------------------------------------------------
 # Helpers in python: a pty harness, a TIOCSTI attacker, a loopback/abstract-socket listener.
 
@@ -254,7 +244,8 @@ sleep "300.${M}8" >/dev/null 2>&1 &
 host_sleep=$!
 SUITE_PIDS+=("$host_sleep")
 jrun "$P" '
-  sleep "300.${1}7" </dev/null >/dev/null 2>&1 & sleep 0.1
+  sleep "300.${1}7" </dev/null >/dev/null 2>&1 &
+  for _ in $(seq 250); do ps -eo args | grep -q "[s]leep 300.${1}7" && break; sleep 0.02; done
   n=$(ls /proc | grep -c "^[0-9][0-9]*$")
   echo "NPIDS=$n"
   # Only list a small pid space: a broken jail would show the host, where a read can block.
@@ -498,7 +489,7 @@ LOG="$WORLD/listener.log"
 ABSTRACT="jailed-test-$M-$RANDOM"
 python3 "$WORLD/py/listener.py" "$LOG" "$WORLD/port" "$ABSTRACT" </dev/null >/dev/null 2>&1 &
 SUITE_PIDS+=("$!")
-if wait_for 5 test -s "$WORLD/port"; then
+if wait_until 5 test -s "$WORLD/port"; then
   port=$(cat "$WORLD/port")
   OFF="$WORK/netoff"
   make_project "$OFF" "network = off"
@@ -520,7 +511,7 @@ if wait_for 5 test -s "$WORLD/port"; then
   jrun "$ON" "$net_probe" "$port" "TOKEN_ON_$M" "$ABSTRACT"
   expect_contains "net on: control: /dev/tcp to the listener connects" "TCP_CONNECTED" "$OUT"
   expect_contains "net on: /etc/resolv.conf is present" "RESOLV_PRESENT" "$OUT"
-  wait_for 3 grep -q "tcp TOKEN_ON_$M" "$LOG"
+  wait_until 3 grep -q "tcp TOKEN_ON_$M" "$LOG"
   expect_contains "net on: control: the host listener saw the token" "tcp TOKEN_ON_$M" "$(cat "$LOG")"
   expect_not_contains "net off: the host listener saw nothing from the jail" "TOKEN_OFF_$M" "$(cat "$LOG")"
   # network = on shares the host's network namespace, and with it its abstract sockets (X11's
@@ -528,7 +519,7 @@ if wait_for 5 test -s "$WORLD/port"; then
   host_connect=$(python3 "$WORLD/py/abstract_connect.py" "$ABSTRACT" "TOKEN_HOST_$M-unix" 2>&1)
   expect_contains "net on: control: the abstract-socket probe connects outside the jail" "UNIX_CONNECTED" \
     "$host_connect"
-  wait_for 3 grep -q "unix TOKEN_HOST_$M-unix" "$LOG"
+  wait_until 3 grep -q "unix TOKEN_HOST_$M-unix" "$LOG"
   expect_contains "net on: control: the host listener saw the outside probe" "unix TOKEN_HOST_$M-unix" "$(cat "$LOG")"
   if [ "$LANDLOCK_ABI" -ge 6 ]; then
     expect_contains "net on: the host's abstract unix socket is refused with EPERM (Landlock scope)" \
@@ -567,14 +558,14 @@ jrun "$P" '
   nohup sleep "300.${1}2" </dev/null >/dev/null 2>&1 &
   (sleep "300.${1}3" </dev/null >/dev/null 2>&1 &)
   (setsid sleep "300.${1}4" </dev/null >/dev/null 2>&1 &)
-  sleep 0.2
+  for _ in $(seq 250); do [ "$(ps -eo args | grep -c "[s]leep 300.${1}[1-4]")" -eq 4 ] && break; sleep 0.02; done
   ps -eo args | grep "[s]leep 300"
 ' "$M"
 for i in 1 2 3 4; do
   expect_contains "procs: control: background sleep $i ran inside" "sleep 300.${M}$i" "$OUT"
 done
 no_survivors() { [ -z "$(marked '[1-4]')" ]; }
-wait_for 3 no_survivors
+wait_until 3 no_survivors
 expect_eq "procs: setsid -f / nohup & / double fork are gone after jailed returns" "" \
   "$(marked '[1-4]' | xargs -r ps -o args= -p)"
 
@@ -653,3 +644,5 @@ expect_true "plant: no hook planted in the core.hooksPath directory of the work 
 # Not covered, and documented in README "Known limits": a repository the agent makes in a
 # subdirectory (git init sub) and protected names that did not exist at start
 # (.claude/settings.json, .mcp.json, ...): bwrap can only cover paths that exist.
+
+finish

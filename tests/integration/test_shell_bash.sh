@@ -137,3 +137,5 @@ expect_key "hook leaves no INT trap when there was none" $s trap_none ""
 expect_key "set -u: enter" $s err.in "$(loaded_msg "$p" jailed-demo)"
 expect_key "set -u: PATH" $s in.PATH "$(get $s in.JAILED_SHIMS):$PATH0"
 expect_key "set -u: leave" $s out.PATH "$PATH0"
+
+finish

@@ -140,3 +140,5 @@ s=fish_path
 expect_key "PATH list: user's entries kept in place" $s out.PATH "/user/front:$PATH0:/user/back"
 expect_key "PATH list: one entry removed" $s count_out "$(( $(get $s count_in) - 1 ))"
 expect_key "PATH list: items stay separate" $s second "$HOSTBIN"
+
+finish

@@ -128,3 +128,5 @@ if command -v fish >/dev/null; then
 else
   skip "fish interactive" "fish is not installed"
 fi
+
+finish

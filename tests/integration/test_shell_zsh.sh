@@ -114,3 +114,5 @@ expect_key "hook keeps the user's INT trap" $s trap "trap -- 'echo usertrap' INT
 expect_key "ksh_arrays/no_unset/sh_word_split: enter" $s err.in "$(loaded_msg "$p" jailed-demo)"
 expect_key "ksh_arrays/no_unset/sh_word_split: PATH" $s in.PATH "$(get $s in.JAILED_SHIMS):$PATH0"
 expect_key "ksh_arrays/no_unset/sh_word_split: leave" $s out.PATH "$PATH0"
+
+finish

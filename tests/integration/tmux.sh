@@ -8,15 +8,8 @@ tm() { tmux -L "$TMUX_SOCKET_NAME" -f /dev/null "$@"; }
 TMUX_SOCKET_PATH="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET_NAME"
 trap 'tm kill-server >/dev/null 2>&1; rm -f "$TMUX_SOCKET_PATH"; cd /; rm -rf "$WORLD"' EXIT
 
-# wait_for CONDITION...: polls (every 50 ms, up to 5 s) until the command succeeds.
-wait_for() {
-  local i
-  for ((i = 0; i < 100; i++)); do
-    "$@" && return 0
-    sleep 0.05
-  done
-  return 1
-}
+# wait_for CONDITION...: polls until the command succeeds, for up to 5 s.
+wait_for() { wait_until 5 "$@"; }
 pane() { tm capture-pane -p -J -S -2000 -t "$1" 2>/dev/null; }
 pane_has_text() { [ -n "$(pane "$1" | tr -d ' \n')" ]; }
 # type_line SESSION TEXT: types TEXT, then Enter.

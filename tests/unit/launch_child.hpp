@@ -11,6 +11,7 @@
 #include <functional>
 #include <string>
 
+#include "fork_child.hpp"
 #include "sandbox/gate.hpp"
 #include "sandbox/launcher.hpp"
 
@@ -28,7 +29,7 @@ inline JailRun launch_in_child(const sandbox::Policy& policy, const std::string&
                                const std::function<void()>& prepare = {}, const std::string& gate_helper = "") {
   int out[2];
   REQUIRE(::pipe(out) == 0);
-  pid_t pid = ::fork();
+  pid_t pid = jailed::testing::fork_child();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::dup2(out[1], 1);

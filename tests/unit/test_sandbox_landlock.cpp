@@ -12,6 +12,8 @@
 #include "sandbox/landlock_access.hpp"
 #include "sandbox/landlock_calls.hpp"
 #include "util/paths.hpp"
+#include "fork_child.hpp"
+#include "skip.hpp"
 
 using namespace jailed;
 using namespace jailed::sandbox;
@@ -149,7 +151,7 @@ std::pair<int, std::string> run_helper(const HandOver& hand_over) {
   }
   if (ruleset >= 0) ::close(ruleset);
   std::string helper = find_landlock_helper();
-  pid_t pid = ::fork();
+  pid_t pid = jailed::testing::fork_child();
   REQUIRE(pid >= 0);
   if (pid == 0) {
     ::dup2(out[1], 1);
@@ -176,8 +178,7 @@ const std::vector<std::string> k_agent = {"/bin/sh", "-c", "echo RAN; echo \"FDS
 
 TEST_CASE("landlock helper: the agent starts only on jailed's complete hand-over", "[sandbox]") {
   if (probe_landlock_abi() < 1 || find_landlock_helper().empty()) {
-    WARN("SKIP: the Landlock helper needs Landlock and a built jailed-landlock");
-    return;
+    JAILED_SKIP("the Landlock helper needs Landlock and a built jailed-landlock");
   }
   std::string run = run_message(rules({{'x', "/"}}), k_agent);
   SECTION("control: handed over, the agent runs with stdin, stdout and stderr only") {

@@ -13,6 +13,7 @@
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
 #include "launch_child.hpp"
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -56,14 +57,8 @@ exit 7
 
 TEST_CASE("launch runs the agent in a jail that hides secrets and protects the project", "[sandbox]") {
   auto bwrap = find_bwrap();
-  if (!bwrap.ok()) {
-    WARN("SKIP: " << bwrap.error());
-    return;
-  }
-  if (auto userns = check_user_namespaces(*bwrap); !userns.ok()) {
-    WARN("SKIP: " << userns.error());
-    return;
-  }
+  if (!bwrap.ok()) JAILED_SKIP(bwrap.error());
+  if (auto userns = check_user_namespaces(*bwrap); !userns.ok()) JAILED_SKIP(userns.error());
 
   TempDir tmp;
   std::string home = tmp.path + "/home";

@@ -11,6 +11,7 @@
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -390,10 +391,7 @@ int git(const std::string& dir, std::vector<std::string> args) {
 }
 
 TEST_CASE("probe_project protects the hooks directory git uses inside the work tree", "[sandbox]") {
-  if (!util::find_in_path("git")) {
-    WARN("SKIP: git is not installed; nothing on this host would run hooks");
-    return;
-  }
+  if (!util::find_in_path("git")) JAILED_SKIP("git is not installed; nothing on this host would run hooks");
   TempDir tmp;
   std::string dir = tmp.path + "/app";
   REQUIRE(util::make_dirs(dir + "/.husky/_").ok());

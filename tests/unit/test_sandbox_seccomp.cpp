@@ -18,6 +18,7 @@
 #include <functional>
 
 #include "sandbox/seccomp.hpp"
+#include "fork_child.hpp"
 
 using namespace jailed::sandbox;
 
@@ -44,7 +45,7 @@ long ia32_syscall(long nr, long a, long b) {
 
 // Returns 0 if the ia32 unshare(CLONE_NEWUSER) is denied with EPERM or ia32 is unavailable.
 bool ia32_unshare_denied() {
-  pid_t pid = ::fork();
+  pid_t pid = jailed::testing::fork_child();
   if (pid == 0) {
     constexpr long k_ia32_unshare = 310;
     ::_exit(ia32_syscall(k_ia32_unshare, CLONE_NEWUSER, 0) == -EPERM ? 0 : 1);
@@ -98,7 +99,7 @@ int run_checks(const std::string& program) {
 
 // Runs the checks in a child process and returns its wait status.
 int checks_in_child(const std::string& program) {
-  pid_t pid = ::fork();
+  pid_t pid = jailed::testing::fork_child();
   REQUIRE(pid >= 0);
   if (pid == 0) ::_exit(run_checks(program));
   int status = 0;

@@ -21,6 +21,7 @@
 #include "util/process.hpp"
 #include "util/strings.hpp"
 #include "launch_child.hpp"
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -67,6 +68,16 @@ const char* k_flake = R"(
 
 using jailed::testing::TempDir;
 
+// Returns why this user cannot build with Nix here (scripts/nix-can-build, which tests/run
+// names in JAILED_NIX_PROBE), or "" when a build works.
+std::string nix_cannot_build() {
+  const char* probe = std::getenv("JAILED_NIX_PROBE");
+  auto done = util::SystemRunner().run({probe ? probe : "scripts/nix-can-build"});
+  if (!done) return "cannot run scripts/nix-can-build: " + done.error();
+  if (done->status == 0) return "";
+  return "nix cannot build here: " + std::string(util::trim(done->out + done->err));
+}
+
 // The flake, written once; built outputs are pinned by out-links inside it while the test runs.
 struct Fixture {
   TempDir dir;
@@ -79,6 +90,7 @@ struct Fixture {
     }
     const char* busybox = ::access("/bin/busybox", X_OK) == 0 ? "/bin/busybox" : "/usr/bin/busybox";
     if (skip.empty() && ::access(busybox, X_OK) != 0) skip = "busybox-static is not installed (make deps)";
+    if (skip.empty()) skip = nix_cannot_build();
     if (!skip.empty()) return;
     REQUIRE(util::make_dirs(dir.path + "/flake/bb").ok());
     REQUIRE(util::write_file_atomic(dir.path + "/flake/flake.nix", k_flake).ok());
@@ -179,16 +191,17 @@ std::vector<std::string> named(const std::vector<std::string>& closure, const st
 // Whether this machine can run the tests; says why not once per test case.
 bool ready(bool need_landlock) {
   if (!fixture().skip.empty()) {
-    WARN("SKIP: " << fixture().skip);
+    jailed::testing::report_skip(fixture().skip);
     return false;
   }
   if (auto userns = check_user_namespaces(find_bwrap().value()); !userns.ok()) {
-    WARN("SKIP: " << userns.error());
+    jailed::testing::report_skip(userns.error());
     return false;
   }
   HostFacts host = probe_host();
   if (need_landlock && (host.landlock_abi < 1 || host.landlock_helper.empty())) {
-    WARN("SKIP: Landlock views: " << (host.landlock_abi < 1 ? "this kernel has no Landlock" : "build jailed-landlock"));
+    jailed::testing::report_skip(std::string("Landlock views: ") +
+                                 (host.landlock_abi < 1 ? "this kernel has no Landlock" : "build jailed-landlock"));
     return false;
   }
   return true;

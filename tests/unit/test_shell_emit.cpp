@@ -7,6 +7,7 @@
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -16,10 +17,10 @@ namespace {
 
 using jailed::testing::TempDir;
 
-// Returns the absolute path of `name`, or WARNs that what needs it is skipped.
+// Returns the absolute path of `name`, or reports the test case skipped.
 std::optional<std::string> find_tool(const std::string& name) {
   auto path = util::find_in_path(name);
-  if (!path) WARN("SKIP: " << name << " is not installed; tests that need it did not run");
+  if (!path) jailed::testing::report_skip(name + " is not installed; checks that need it did not run");
   return path;
 }
 

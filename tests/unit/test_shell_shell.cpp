@@ -7,6 +7,7 @@
 #include "shell/shell.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
+#include "skip.hpp"
 #include "temp_dir.hpp"
 
 using namespace jailed;
@@ -23,7 +24,7 @@ struct RealShell {
   Shell shell;
 };
 
-// Returns the shells installed here; WARNs about the missing ones so skips are visible.
+// Returns the shells installed here; reports the test case skipped when one is missing.
 std::vector<RealShell> installed_shells() {
   const RealShell all[] = {
       {"bash", {"--norc", "--noprofile", "-c"}, Shell::bash},
@@ -36,7 +37,7 @@ std::vector<RealShell> installed_shells() {
   for (const auto& candidate : all) {
     auto path = util::find_in_path(candidate.name);
     if (!path) {
-      WARN("SKIP: " << candidate.name << " is not installed; its quoting is untested");
+      jailed::testing::report_skip(candidate.name + " is not installed; its quoting is untested");
       continue;
     }
     RealShell shell = candidate;
