@@ -39,7 +39,8 @@ trust_SRCS := src/trust/trust_store.cpp
 shim_SRCS := src/shim/shim_dir.cpp
 shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
 resolve_SRCS := src/resolve/host_backend.cpp src/resolve/nix_spec.cpp src/resolve/nix_json.cpp src/resolve/nix_calls.cpp \
-                src/resolve/nix_backend.cpp src/resolve/interrupt_guard.cpp src/resolve/choose.cpp
+                src/resolve/nix_backend.cpp src/resolve/interrupt_guard.cpp src/resolve/choose.cpp \
+                src/resolve/nix_setup.cpp
 cache_SRCS := src/cache/cache_key.cpp src/cache/gc_roots.cpp src/cache/closure_cache.cpp src/cache/cache_gc.cpp
 sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox/host_probe.cpp src/sandbox/agent_home.cpp \
                 src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp src/sandbox/seccomp_build.cpp \

@@ -14,7 +14,9 @@
 #include "sandbox/landlock_calls.hpp"
 #include "sandbox/launcher.hpp"
 #include "sandbox/seccomp.hpp"
+#include "resolve/nix_setup.hpp"
 #include "trust/trust_store.hpp"
+#include "util/accounts.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
@@ -35,7 +37,10 @@ struct Checker {
     const char* word = verdict == Verdict::ok ? "ok  " : verdict == Verdict::warn ? "warn" : "FAIL";
     const char* color = verdict == Verdict::ok ? "32" : verdict == Verdict::warn ? "33" : "31";
     std::string shown = color_enabled(1) ? std::string("\033[") + color + "m" + word + "\033[0m" : word;
-    std::cout << shown << "  " << what << ": " << detail << "\n";
+    // Later lines of a detail line up under the first.
+    std::string indented;
+    for (char c : detail) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
+    std::cout << shown << "  " << what << ": " << indented << "\n";
     if (verdict == Verdict::fail) failed = true;
   }
 };
@@ -160,7 +165,18 @@ void check_nix(Checker& checker) {
   }
   util::SystemRunner runner;
   auto version = runner.run({*nix, "--version"});
-  checker.report(Verdict::ok, "nix", (version.ok() ? first_line(version->out) : "unknown version") + " (" + *nix + ")");
+  std::string which = (version.ok() ? first_line(version->out) : "unknown version") + " (" + *nix + ")";
+  // Installed is not usable: Debian's nix-bin alone has no build users and no daemon.
+  auto built = resolve::probe_nix_build(runner, resolve::nix_tools(*nix));
+  auto me = util::passwd_entry(::getuid());
+  std::string user = me ? me->name : "uid " + std::to_string(::getuid());
+  if (built) {
+    checker.report(Verdict::ok, "nix", which + ", builds for " + user);
+  } else {
+    checker.report(Verdict::fail, "nix",
+                   which + " cannot build for " + user + ": " + built.error() +
+                       "\n(agents with Nix packages cannot be resolved until this is fixed)");
+  }
 }
 
 void check_trust(Checker& checker) {

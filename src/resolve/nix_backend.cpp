@@ -10,6 +10,7 @@
 #include "cache/cache_key.hpp"
 #include "resolve/interrupt_guard.hpp"
 #include "resolve/nix_calls.hpp"
+#include "resolve/nix_setup.hpp"
 #include "util/tree_digest.hpp"
 #include "util/files.hpp"
 #include "util/strings.hpp"
@@ -115,7 +116,10 @@ Result<cache::Entry> NixBackend::resolve_fresh(const config::AgentConfig& agent,
     // No row names these roots yet; removing them leaves no trace of the attempt.
     m_cache.abandon_roots(roots);
     m_progress.end(guard.interrupted() ? "interrupted" : "failed");
-    return fail("agent \"" + agent.name + "\": nix could not resolve its packages:\n" + realised.error());
+    // When Nix is not set up to build for this user, what to do comes first, Nix's words after.
+    std::string advice = guard.interrupted() ? "" : setup_advice(realised.error());
+    return fail("agent \"" + agent.name + "\": nix could not resolve its packages" +
+                (advice.empty() ? ":\n" : ": " + advice + "\nnix said: ") + realised.error());
   }
   cache::Entry entry{key, specs, std::move(realised->outputs), std::move(realised->closure), roots, 0, 0};
   try {

@@ -18,26 +18,10 @@ namespace {
 const char* const k_features = "nix-command flakes";
 constexpr size_t k_max_error_lines = 40;
 
-// Returns Nix's own error from its stderr: from the first "error:" line (what came before is
-// progress chatter), at most k_max_error_lines lines.
-std::string nix_error(const util::Completed& done) {
-  std::string text = done.err;
-  size_t at = util::starts_with(text, "error:") ? 0 : text.find("\nerror:");
-  if (at != std::string::npos) text = text.substr(at == 0 ? 0 : at + 1);
-  auto lines = util::split(util::trim(text), '\n');
-  while (!lines.empty() && util::trim(lines.back()).empty()) lines.pop_back();
-  if (lines.size() > k_max_error_lines) {
-    lines.resize(k_max_error_lines);
-    lines.push_back("…");
-  }
-  std::string out = util::join(lines, "\n");
-  return out.empty() ? "nix exited with status " + std::to_string(done.status) + " and printed no error" : out;
-}
-
 Result<util::Completed> run_nix(util::CommandRunner& runner, const std::vector<std::string>& argv) {
   auto done = runner.run(argv);
   if (!done) return done.failure();
-  if (done->status != 0) return fail(nix_error(*done));
+  if (done->status != 0) return fail(nix_error_text(*done));
   return done;
 }
 
@@ -78,6 +62,25 @@ Result<std::vector<std::vector<std::string>>> read_roots(const std::string& dir,
 }
 
 }  // namespace
+
+std::string nix_error_text(const util::Completed& done) {
+  std::string text = done.err;
+  size_t at = util::starts_with(text, "error:") ? 0 : text.find("\nerror:");
+  if (at != std::string::npos) text = text.substr(at == 0 ? 0 : at + 1);
+  std::vector<std::string> lines;
+  for (auto& line : util::split(util::trim(text), '\n')) {
+    // Nix's hint names an option of its own command line, which jailed's user cannot pass.
+    if (util::starts_with(util::trim(line), "(use '--show-trace'")) continue;
+    lines.push_back(std::move(line));
+  }
+  while (!lines.empty() && util::trim(lines.back()).empty()) lines.pop_back();
+  if (lines.size() > k_max_error_lines) {
+    lines.resize(k_max_error_lines);
+    lines.push_back("…");
+  }
+  std::string out = util::join(lines, "\n");
+  return out.empty() ? "nix exited with status " + std::to_string(done.status) + " and printed no error" : out;
+}
 
 NixTools nix_tools(const std::string& nix) {
   // The nix-store of the same installation; a bare name (found on PATH when run) otherwise.

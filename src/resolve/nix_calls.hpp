@@ -18,6 +18,10 @@ struct NixTools {
   std::string nix_store;
 };
 
+// Returns Nix's own error from a failed run's stderr: from the first "error:" line (what came
+// before is progress chatter), at most 40 lines, without its --show-trace hint.
+std::string nix_error_text(const util::Completed& done);
+
 // Returns the tools for the nix binary at `nix`: nix-store from the same directory if there.
 NixTools nix_tools(const std::string& nix);
 

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace jailed::util {
 
@@ -21,5 +22,13 @@ std::optional<PasswdEntry> passwd_entry(uid_t uid, const std::string& file = "/e
 
 // Returns the name of `gid` in the group-format `file`; nullopt if it has none.
 std::optional<std::string> group_name(gid_t gid, const std::string& file = "/etc/group");
+
+struct GroupEntry {
+  gid_t gid = 0;
+  std::vector<std::string> members;  // the users listed as members (not those with it as primary group)
+};
+
+// Returns the group called `name` in the group-format `file`; nullopt if it has none.
+std::optional<GroupEntry> group_entry(const std::string& name, const std::string& file = "/etc/group");
 
 }  // namespace jailed::util

@@ -227,6 +227,31 @@ expect_contains "nix: backend = nix without nix names the setting" "needs Nix (b
 out=$(cd "$WORK/hostnix" && "$JAILED" explain sh 2>&1)
 expect_contains "nix: a host: package in a Nix jail is a clear error" "is a host program, but this agent's packages come from Nix" "$out"
 
+# --- Nix installed but not able to build for this user: jailed's advice first -------------------
+
+out=$("$JAILED" doctor 2>&1)
+expect_contains "nix: doctor proves Nix builds for this user" "nix: nix (Nix)" "$out"
+expect_contains "nix: ... with a real build" "builds for $(id -un)" "$out"
+# A daemon socket nobody listens on: real Nix fails as it does where the daemon is not running.
+mkdir -p "$WORLD/no-daemon"
+no_daemon=(env NIX_REMOTE="unix://$WORLD/no-daemon/socket")
+out=$("${no_daemon[@]}" "$JAILED" doctor 2>&1)
+expect_contains "nix: doctor says when Nix cannot build" "cannot build for $(id -un): the Nix daemon is not running" "$out"
+expect_contains "nix: ... then Nix's own words" "nix said: error:" "$out"
+expect_contains "nix: ... and the exact fix" "sudo systemctl start nix-daemon.socket" "$out"
+write_jailed "$WORK/setup" "$(printf '[jail]\nbase-packages = path:%s/tools#shell\n[agent tool]\npackage = path:%s/tools#tool' "$P" "$P")"
+out=$(cd "$WORK/setup" && "${no_daemon[@]}" "$JAILED" allow 2>&1)
+expect_contains "nix: allow says what to do before Nix's error" \
+  "nix could not resolve its packages: the Nix daemon is not running" "$out"
+expect_not_contains "nix: ... without Nix's hint about its own options" "--show-trace" "$out"
+rm -rf "$WORK/setup"
+if [ "$(id -u)" -eq 0 ]; then
+  # Root builds without the daemon, through build users: none of the named group exists.
+  out=$(NIX_CONFIG="$NIX_CONFIG
+build-users-group = jailed-no-such-group" "$JAILED" doctor 2>&1)
+  expect_contains "nix: doctor names missing build users" "Nix has no build users here" "$out"
+fi
+
 # --- Ctrl-C while Nix builds leaves no entry and no roots ----------------------------------------
 
 S="$WORK/slow"

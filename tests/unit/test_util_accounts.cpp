@@ -35,4 +35,12 @@ TEST_CASE("accounts: the first entry with the id, as NSS's files module reads it
   REQUIRE(util::group_name(100, group) == "users");
   REQUIRE(util::group_name(50, group) == "staff");
   REQUIRE_FALSE(util::group_name(1000, group).has_value());
+
+  auto users = util::group_entry("users", group);
+  REQUIRE(users.has_value());
+  REQUIRE(users->gid == 100);
+  REQUIRE(users->members == std::vector<std::string>{"ada", "bob"});
+  REQUIRE(util::group_entry("staff", group)->members.empty());
+  REQUIRE(util::group_entry("root", group)->gid == 0);
+  REQUIRE_FALSE(util::group_entry("nix-users", group).has_value());
 }
