@@ -106,7 +106,7 @@ completion_suite() {
     return
   }
   if ! wait_for pane_has_text "$sh"; then
-    fail "$sh completion: shell started" "no prompt within 5 s"
+    fail "$sh completion: shell started" "no prompt within 20 s"
     return
   fi
   step "$sh" setup "$setup" || return

@@ -39,7 +39,7 @@ interactive() {
     return
   }
   if ! wait_for pane_has_text "$sh"; then
-    fail "$sh interactive: shell started" "no prompt within 5 s"
+    fail "$sh interactive: shell started" "no prompt within 20 s"
     return
   fi
   step "$sh" ready "cd \"\$WORK\"" || return

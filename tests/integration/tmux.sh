@@ -8,8 +8,9 @@ tm() { tmux -L "$TMUX_SOCKET_NAME" -f /dev/null "$@"; }
 TMUX_SOCKET_PATH="${TMUX_TMPDIR:-/tmp}/tmux-$(id -u)/$TMUX_SOCKET_NAME"
 trap 'tm kill-server >/dev/null 2>&1; rm -f "$TMUX_SOCKET_PATH"; cd /; rm -rf "$WORLD"' EXIT
 
-# wait_for CONDITION...: polls until the command succeeds, for up to 5 s.
-wait_for() { wait_until 5 "$@"; }
+# wait_for CONDITION...: polls until the command succeeds, for up to 20 s (a loaded machine starts
+# shells slowly; the wait ends as soon as the condition holds).
+wait_for() { wait_until 20 "$@"; }
 pane() { tm capture-pane -p -J -S -2000 -t "$1" 2>/dev/null; }
 pane_has_text() { [ -n "$(pane "$1" | tr -d ' \n')" ]; }
 # type_line SESSION TEXT: types TEXT, then Enter.
