@@ -1,5 +1,6 @@
 // jailed allow [PATH]: trusts the exact content of a .jailed, showing what changed first.
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/resolve_agent.hpp"
@@ -9,8 +10,6 @@
 #include "util/error.hpp"
 #include "util/line_diff.hpp"
 #include "util/strings.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
@@ -38,14 +37,10 @@ void show_changes(const std::string& before, const std::string& after) {
 }  // namespace
 
 int cmd_allow(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("path", po::value<std::string>()->default_value(""), "a .jailed file or its directory (default: the nearest)");
-  po::positional_options_description positional;
-  positional.add("path", 1);
-  po::variables_map values;
-  if (parse_options(command_named("allow"), args, options, positional, values)) return 0;
+  auto values = parse_options(command_named("allow"), args, {{{"path", OptionKind::value, "a .jailed file or its directory (default: the nearest)"}}, "path"});
+  if (!values) return 0;
 
-  std::string path = config::locate_jailed_file(values["path"].as<std::string>()).take();
+  std::string path = config::locate_jailed_file(values->value("path")).take();
   auto file = config::read_jailed_file(path).take();
   // An invalid file would activate nothing, so trusting it would only hide the error.
   auto loaded = config::load_config(path, file.content, user_context());

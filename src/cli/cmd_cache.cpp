@@ -8,6 +8,7 @@
 #include "cache/closure_cache.hpp"
 #include "cache/gc_roots.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/launch_memo.hpp"
 #include "cli/output.hpp"
 #include "config/jail_config.hpp"
@@ -15,8 +16,6 @@
 #include "util/files.hpp"
 #include "util/spellcheck.hpp"
 #include "util/strings.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
@@ -105,27 +104,26 @@ std::string count(size_t n, const char* one, const char* many) { return std::to_
 }  // namespace
 
 int cmd_cache(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("json", "list: print JSON")("older-than", po::value<std::string>(),
-                                                    "gc: drop entries not used within DURATION (30d, 12h, ...)");
+  const OptionTable options = {{{"json", OptionKind::flag, "list: print JSON"},
+                                {"older-than", OptionKind::value, "gc: drop entries not used within DURATION (30d, 12h, ...)"}}};
   std::string action = args.empty() ? "" : args[0];
   bool known = std::find(k_actions.begin(), k_actions.end(), action) != k_actions.end();
-  po::variables_map values;
-  if (parse_options(command_named("cache"), known ? Args(args.begin() + 1, args.end()) : args, options, {}, values)) return 0;
+  auto values = parse_options(command_named("cache"), known ? Args(args.begin() + 1, args.end()) : args, options);
+  if (!values) return 0;
   if (!known) {
     throw Error("jailed cache: " + (action.empty() ? std::string("which action?") : "unknown action " + util::printable(action) +
                                                                                       util::did_you_mean(action, k_actions)) +
                     " (list, gc or clear)",
                 ExitCode::usage);
   }
-  if ((values.count("json") && action != "list") || (values.count("older-than") && action != "gc")) {
+  if ((values->has("json") && action != "list") || (values->has("older-than") && action != "gc")) {
     throw Error("jailed cache " + action + ": that option belongs to another action (see 'jailed cache --help')",
                 ExitCode::usage);
   }
 
   auto store = open_cache();
   if (action == "list") {
-    list(store, values.count("json") > 0);
+    list(store, values->has("json"));
     return 0;
   }
   cache::GcReport report;
@@ -135,7 +133,7 @@ int cmd_cache(const Args& args) {
     report = cache::clear_cache(store);
   } else {
     cache::GcPolicy policy;
-    if (values.count("older-than")) policy.unused_for = parse_duration(values["older-than"].as<std::string>());
+    if (values->has("older-than")) policy.unused_for = parse_duration(values->value("older-than"));
     policy.still_used = still_used;
     report = cache::collect_garbage(store, policy);
   }

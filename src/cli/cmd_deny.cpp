@@ -1,24 +1,19 @@
 // jailed deny [PATH]: refuses a .jailed by path, whatever its content now or later.
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "config/find.hpp"
 #include "trust/trust_store.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 
-namespace po = boost::program_options;
-
 namespace jailed::cli {
 
 int cmd_deny(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("path", po::value<std::string>()->default_value(""), "a .jailed file or its directory (default: the nearest)");
-  po::positional_options_description positional;
-  positional.add("path", 1);
-  po::variables_map values;
-  if (parse_options(command_named("deny"), args, options, positional, values)) return 0;
+  auto values = parse_options(command_named("deny"), args, {{{"path", OptionKind::value, "a .jailed file or its directory (default: the nearest)"}}, "path"});
+  if (!values) return 0;
 
-  std::string path = config::locate_jailed_file(values["path"].as<std::string>()).take();
+  std::string path = config::locate_jailed_file(values->value("path")).take();
   // Deny by path without reading the file: it may be unreadable or unsafe, and deny must still work.
   std::string real = util::real_path(util::parent_dir(path)).take() + "/" + config::k_file_name;
   trust::TrustStore store(trust::TrustStore::default_path(), true);

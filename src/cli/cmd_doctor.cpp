@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "sandbox/gate.hpp"
@@ -21,8 +22,6 @@
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
@@ -193,9 +192,7 @@ void check_trust(Checker& checker) {
 }  // namespace
 
 int cmd_doctor(const Args& args) {
-  po::options_description options("options");
-  po::variables_map values;
-  if (parse_options(command_named("doctor"), args, options, {}, values)) return 0;
+  if (!parse_options(command_named("doctor"), args, {})) return 0;
 
   Checker checker;
   std::cout << "jailed " << k_version << " (" << self_path() << ")\n";

@@ -4,6 +4,7 @@
 
 #include "cli/agent_plan.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "config/find.hpp"
 #include "sandbox/bwrap_args.hpp"
@@ -13,8 +14,6 @@
 #include "shell/shell.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
@@ -161,21 +160,18 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
 }  // namespace
 
 int cmd_explain(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("agent", po::value<std::string>(), "the agent to explain")("json", "print JSON");
-  po::positional_options_description positional;
-  positional.add("agent", 1);
-  po::variables_map values;
-  if (parse_options(command_named("explain"), args, options, positional, values)) return 0;
-  if (!values.count("agent")) throw Error("jailed explain: which agent? ('jailed status' lists them)", ExitCode::usage);
+  auto values = parse_options(command_named("explain"), args,
+                              {{{"agent", OptionKind::value, "the agent to explain"}, {"json", OptionKind::flag, "print JSON"}}, "agent"});
+  if (!values) return 0;
+  if (!values->has("agent")) throw Error("jailed explain: which agent? ('jailed status' lists them)", ExitCode::usage);
 
   std::string file = config::locate_jailed_file("").take();
-  auto plan = plan_agent(file, values["agent"].as<std::string>(), false, {}, false);
+  auto plan = plan_agent(file, values->value("agent"), false, {}, false);
   auto fds = nominal_fds(plan.policy, !sandbox::find_gate_helper().empty());
   auto shown_options = masked_options(plan, fds.plan);
   auto argv = fds.gate < 0 ? sandbox::bwrap_argv("bwrap", fds.args, plan.policy)
                            : sandbox::gated_argv("bwrap", fds.args, fds.helper, fds.gate);
-  if (values.count("json")) {
+  if (values->has("json")) {
     print_json(plan, shown_options, argv);
   } else {
     print_text(plan, shown_options, argv, fds.gate >= 0);

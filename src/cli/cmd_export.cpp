@@ -10,6 +10,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "config/find.hpp"
@@ -23,8 +24,6 @@
 #include "util/hash.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
@@ -136,14 +135,10 @@ int cmd_export(const Args& args) {
   // The prompt hook passes exactly the shell name: skip option parsing on that hot path.
   std::string name = args.size() == 1 ? args[0] : "";
   if (name.empty() || name[0] == '-') {
-    po::options_description options("options");
-    options.add_options()("shell", po::value<std::string>(), "bash, zsh, fish or json");
-    po::positional_options_description positional;
-    positional.add("shell", 1);
-    po::variables_map values;
-    if (parse_options(command_named("export"), args, options, positional, values)) return 0;
-    if (!values.count("shell")) throw Error("jailed export: which shell? (jailed export bash|zsh|fish|json)", ExitCode::usage);
-    name = values["shell"].as<std::string>();
+    auto values = parse_options(command_named("export"), args, {{{"shell", OptionKind::value, "bash, zsh, fish or json"}}, "shell"});
+    if (!values) return 0;
+    if (!values->has("shell")) throw Error("jailed export: which shell? (jailed export bash|zsh|fish|json)", ExitCode::usage);
+    name = values->value("shell");
   }
   auto shell = shell::parse_shell(name);
   if (!shell) throw Error("jailed export: unsupported shell \"" + name + "\" (supported: bash, zsh, fish, json)", ExitCode::usage);

@@ -2,26 +2,21 @@
 #include <iostream>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "shell/emit.hpp"
 #include "util/error.hpp"
 #include "util/paths.hpp"
 
-namespace po = boost::program_options;
-
 namespace jailed::cli {
 
 int cmd_hook(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("shell", po::value<std::string>(), "bash, zsh or fish");
-  po::positional_options_description positional;
-  positional.add("shell", 1);
-  po::variables_map values;
-  if (parse_options(command_named("hook"), args, options, positional, values)) return 0;
-  if (!values.count("shell")) throw Error("jailed hook: which shell? (jailed hook bash|zsh|fish)", ExitCode::usage);
+  auto values = parse_options(command_named("hook"), args, {{{"shell", OptionKind::value, "bash, zsh or fish"}}, "shell"});
+  if (!values) return 0;
+  if (!values->has("shell")) throw Error("jailed hook: which shell? (jailed hook bash|zsh|fish)", ExitCode::usage);
 
   // Login shells pass $0 as "-bash"; accept a path too ("jailed hook $SHELL").
-  std::string name = util::base_name(values["shell"].as<std::string>());
+  std::string name = util::base_name(values->value("shell"));
   if (!name.empty() && name[0] == '-') name.erase(0, 1);
   auto shell = shell::parse_shell(name);
   if (!shell || *shell == shell::Shell::json) {

@@ -1,16 +1,13 @@
 // jailed prune: forgets trust records of .jailed files that no longer exist.
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/output.hpp"
 #include "trust/trust_store.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 
 int cmd_prune(const Args& args) {
-  po::options_description options("options");
-  po::variables_map values;
-  if (parse_options(command_named("prune"), args, options, {}, values)) return 0;
+  if (!parse_options(command_named("prune"), args, {})) return 0;
 
   trust::TrustStore store(trust::TrustStore::default_path(), false);
   auto removed = store.prune();

@@ -1,5 +1,6 @@
 // jailed reload [AGENT]: resolves the nearest .jailed's Nix agents afresh, replacing cached results.
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/resolve_agent.hpp"
@@ -8,21 +9,16 @@
 #include "util/spellcheck.hpp"
 #include "util/strings.hpp"
 
-namespace po = boost::program_options;
-
 namespace jailed::cli {
 
 int cmd_reload(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("agent", po::value<std::string>()->default_value(""), "the agent to resolve (default: all)");
-  po::positional_options_description positional;
-  positional.add("agent", 1);
-  po::variables_map values;
-  if (parse_options(command_named("reload"), args, options, positional, values)) return 0;
+  auto values = parse_options(command_named("reload"), args,
+                              {{{"agent", OptionKind::value, "the agent to resolve (default: all)"}}, "agent"});
+  if (!values) return 0;
 
   std::string path = config::locate_jailed_file("").take();
   auto [file, config, inputs, trust_hash] = load_allowed(path);
-  std::string only = values["agent"].as<std::string>();
+  std::string only = values->value("agent");
   if (!only.empty() && !config.find_agent(only)) {
     std::vector<std::string> names;
     for (const auto& agent : config.agents) names.push_back(agent.name);

@@ -1,10 +1,9 @@
 // jailed run AGENT [--] [ARGS...]: runs an agent of the nearest .jailed in its sandbox.
 #include "cli/agent_plan.hpp"
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "config/find.hpp"
 #include "util/error.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 
@@ -14,10 +13,8 @@ int cmd_run(const Args& args) {
   size_t first = 0;
   if (first < args.size() && args[first] == "--") ++first;
   if (first == args.size() || args[first].empty() || args[first][0] == '-') {
-    po::options_description options("options");
-    po::variables_map values;
-    if (parse_options(command_named("run"), Args(args.begin(), args.begin() + static_cast<long>(first == args.size() ? first : args.size())),
-                      options, {}, values)) {
+    if (!parse_options(command_named("run"),
+                       Args(args.begin(), args.begin() + static_cast<long>(first == args.size() ? first : args.size())), {})) {
       return 0;
     }
     throw Error("jailed run: which agent? (jailed run AGENT [ARGS...]; 'jailed status' lists them)", ExitCode::usage);

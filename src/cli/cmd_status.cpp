@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "cli/commands.hpp"
+#include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "config/find.hpp"
@@ -12,8 +13,6 @@
 #include "util/error.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 namespace {
@@ -111,18 +110,17 @@ void print_text(const std::optional<Report>& report, const std::vector<trust::Re
 }  // namespace
 
 int cmd_status(const Args& args) {
-  po::options_description options("options");
-  options.add_options()("path", po::value<std::string>()->default_value(""), "a .jailed file or its directory (default: the nearest)")(
-      "all", "also list every trust record")("json", "print JSON");
-  po::positional_options_description positional;
-  positional.add("path", 1);
-  po::variables_map values;
-  if (parse_options(command_named("status"), args, options, positional, values)) return 0;
+  auto values = parse_options(command_named("status"), args,
+                              {{{"path", OptionKind::value, "a .jailed file or its directory (default: the nearest)"},
+                                {"all", OptionKind::flag, "also list every trust record"},
+                                {"json", OptionKind::flag, "print JSON"}},
+                               "path"});
+  if (!values) return 0;
 
   std::string db = trust::TrustStore::default_path();
   trust::TrustStore store(db, false);
   std::optional<Report> report;
-  std::string argument = values["path"].as<std::string>();
+  std::string argument = values->value("path");
   auto located = config::locate_jailed_file(argument);
   if (located.ok()) {
     report = report_on(*located, store);
@@ -130,9 +128,9 @@ int cmd_status(const Args& args) {
     throw Error(located.error(), located.failure().code);
   }
   std::vector<trust::Record> records;
-  if (values.count("all")) records = store.records();
-  const auto* listed = values.count("all") ? &records : nullptr;
-  if (values.count("json")) {
+  if (values->has("all")) records = store.records();
+  const auto* listed = values->has("all") ? &records : nullptr;
+  if (values->has("json")) {
     print_json(report, listed, db);
   } else {
     print_text(report, listed, db);

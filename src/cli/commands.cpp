@@ -3,10 +3,9 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/options.hpp"
 #include "util/error.hpp"
 #include "util/spellcheck.hpp"
-
-namespace po = boost::program_options;
 
 namespace jailed::cli {
 
@@ -68,46 +67,13 @@ static void print_main_help() {
   std::cout.flush();
 }
 
-void print_command_help(const Command& command, const po::options_description& options) {
-  std::cout << "usage: jailed " << command.name;
-  if (*command.synopsis) std::cout << " " << command.synopsis;
-  std::cout << "\n\n" << command.summary << "\n\n" << options;
-  std::cout.flush();
-}
-
-bool parse_options(const Command& command, const Args& args, po::options_description& options,
-                   const po::positional_options_description& positional, po::variables_map& values) {
-  options.add_options()("help,h", "show this help");
-  try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
-    po::notify(values);
-  } catch (const po::unknown_option& e) {
-    std::vector<std::string> known;
-    for (const auto& option : options.options()) known.push_back(option->canonical_display_name(po::command_line_style::allow_long));
-    std::string name = e.get_option_name();
-    throw Error("jailed " + std::string(command.name) + ": unknown option " + name + util::did_you_mean(name, known) +
-                    " (see 'jailed " + command.name + " --help')",
-                ExitCode::usage);
-  } catch (const po::error& e) {
-    throw Error("jailed " + std::string(command.name) + ": " + e.what() + " (see 'jailed " + command.name + " --help')",
-                ExitCode::usage);
-  }
-  if (values.count("help")) {
-    print_command_help(command, options);
-    return true;
-  }
-  return false;
-}
-
 int cmd_help(const Args& args) {
   if (args.empty()) {
     print_main_help();
     return 0;
   }
   if (args[0] == "--help" || args[0] == "-h") {
-    po::options_description options("options");
-    options.add_options()("help,h", "show this help");
-    print_command_help(command_named("help"), options);
+    print_command_help(command_named("help"), {});
     return 0;
   }
   // `jailed help CMD` shows exactly what `jailed CMD --help` shows.

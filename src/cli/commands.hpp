@@ -4,8 +4,6 @@
 #include <string>
 #include <vector>
 
-#include <boost/program_options.hpp>
-
 namespace jailed::cli {
 
 using Args = std::vector<std::string>;
@@ -25,17 +23,8 @@ const std::vector<Command>& commands();
 // Runs jailed with `argv` (without the program name) and returns the exit status.
 int dispatch(const Args& args);
 
-// Parses `args` against `options` and `positional`; prints help and returns true when
-// --help was given; throws a usage Error (with a suggestion) for unknown options.
-bool parse_options(const Command& command, const Args& args, boost::program_options::options_description& options,
-                   const boost::program_options::positional_options_description& positional,
-                   boost::program_options::variables_map& values);
-
 // Returns the command named `name`; it must exist.
 const Command& command_named(const std::string& name);
-
-// Prints the usage and options of `command` to stdout.
-void print_command_help(const Command& command, const boost::program_options::options_description& options);
 
 // The current version.
 extern const char* const k_version;
