@@ -208,7 +208,9 @@ std::string protected_reason(const std::string& path, const ProjectFacts& projec
 Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent,
                                    const std::vector<config::AgentConfig>& others) {
   std::vector<const config::AgentConfig*> all_agents{&agent};
-  for (const auto& other : others) all_agents.push_back(&other);
+  for (const auto& other : others) {
+    if (other.name != agent.name) all_agents.push_back(&other);
+  }
   ProjectFacts facts;
   auto dir = util::real_path(project_dir);
   if (!dir) return dir.failure();

@@ -82,9 +82,10 @@ std::string trust_hash(const Subject& subject) {
   }
   if (!subject.sources.empty()) {
     material += std::string("\0sources\0", 9);
+    // Length-prefixed fields, hashed in the one pass: a launch hashes these every time.
     for (const auto& source : subject.sources) {
       util::append_field(material, "source", source.label);
-      util::append_field(material, "sha256", util::sha256_hex(source.content));
+      util::append_field(material, "content", source.content);
     }
   }
   return util::sha256_hex(material);

@@ -81,11 +81,19 @@ std::optional<Deceptive> inspect(std::string_view text, size_t length, uint32_t 
   return Deceptive{0, length, *kind, code, buf};
 }
 
+// Returns true for printable ASCII: most of any text, and never deceptive.
+bool plain_ascii(char c) { return c >= 0x20 && c < 0x7F; }
+
 }  // namespace
 
 std::optional<Deceptive> find_deceptive(std::string_view text, std::string_view allowed) {
   size_t i = 0;
   while (i < text.size()) {
+    // Launches check every line they parse: skip the common case without decoding.
+    if (plain_ascii(text[i])) {
+      ++i;
+      continue;
+    }
     uint32_t code = 0;
     size_t length = decode(text.substr(i), code);
     bool passes = length == 1 && allowed.find(text[i]) != std::string_view::npos;
@@ -105,6 +113,10 @@ std::string escape_deceptive(std::string_view text, std::string_view kept) {
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
+    if (plain_ascii(text[i])) {
+      out += text[i++];
+      continue;
+    }
     uint32_t code = 0;
     size_t length = decode(text.substr(i), code);
     bool passes = length == 1 && kept.find(text[i]) != std::string_view::npos;
