@@ -97,7 +97,8 @@ namespace {
 // Returns `path` relative to the directory of the allowed .jailed `enclosing`, for messages.
 std::string relative_to_project(const std::string& path, const std::string& enclosing) {
   std::string dir = util::parent_dir(enclosing);
-  std::string relative = util::is_within(path, dir) && path != dir ? path.substr(dir == "/" ? 1 : dir.size() + 1) : path;
+  std::string prefix = dir == "/" ? dir : dir + "/";
+  std::string relative = util::starts_with(path, prefix) ? path.substr(prefix.size()) : path;
   return util::find_deceptive(relative) ? util::printable(relative) : relative;
 }
 

@@ -1,6 +1,5 @@
 #include "trust/changes.hpp"
 
-#include <algorithm>
 #include <map>
 
 namespace jailed::trust {
