@@ -41,10 +41,10 @@ endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
              src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp src/util/line_diff.cpp \
-             src/util/tree_digest.cpp src/util/accounts.cpp src/util/no_dlopen.cpp
+             src/util/tree_digest.cpp src/util/accounts.cpp src/util/no_dlopen.cpp src/util/terminal_text.cpp
 config_SRCS := src/config/reader.cpp src/config/schema.cpp src/config/presets.cpp \
                src/config/jail_config.cpp src/config/find.cpp
-trust_SRCS := src/trust/trust_store.cpp
+trust_SRCS := src/trust/trust_store.cpp src/trust/subject.cpp src/trust/changes.cpp
 shim_SRCS := src/shim/shim_dir.cpp
 shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
 resolve_SRCS := src/resolve/host_backend.cpp src/resolve/nix_spec.cpp src/resolve/nix_json.cpp src/resolve/nix_calls.cpp \
@@ -59,7 +59,8 @@ cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
             src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp src/cli/progress.cpp src/cli/resolve_agent.cpp \
-            src/cli/cmd_reload.cpp src/cli/cmd_cache.cpp src/cli/launch_memo.cpp src/cli/options.cpp
+            src/cli/cmd_reload.cpp src/cli/cmd_cache.cpp src/cli/launch_memo.cpp src/cli/options.cpp \
+            src/cli/review.cpp
 
 PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
 HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish

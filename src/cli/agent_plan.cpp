@@ -51,19 +51,20 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
                      const std::vector<std::string>& agent_args, bool launch) {
   // A launch consults what the agent's last launch learnt from the databases (launch_memo.hpp).
   LaunchMemo memo = launch ? LaunchMemo(jailed_file, (by_shim ? "shim " : "agent ") + name) : LaunchMemo();
-  auto [file, config, inputs, trust_hash] = load_allowed(jailed_file, launch ? &memo : nullptr);
+  auto [file, config, trees, trust_hash] = load_allowed(jailed_file, launch ? &memo : nullptr);
   AgentPlan plan{std::move(config), {}, {}, {}};
   plan.agent = pick_agent(plan.config, name, by_shim);
 
   // On a cache hit this costs stat()s and a little SQLite (none with a launch record); Nix runs
   // only on a miss (the first launch of an agent `allow` did not resolve, or after its flake changed).
-  auto resolved = resolve_agent(plan.agent, file.real_path, ResolveMode::launch, inputs.digests, memo.entry());
+  auto resolved = resolve_agent(plan.agent, file.real_path, ResolveMode::launch, trees, memo.entry());
   if (launch) memo.remember(file.real_path, trust_hash, resolved.entry);
   plan.resolution = std::move(resolved.resolution);
 
   // Bind the project at its real location: the caller's cwd (from getcwd) is physical too.
   std::string project_dir = util::parent_dir(file.real_path);
-  auto project = sandbox::probe_project(project_dir, plan.agent).take();
+  // Every agent's local flakes are protected: one agent must not edit what Nix builds for another.
+  auto project = sandbox::probe_project(project_dir, plan.agent, plan.config.agents).take();
   auto host = sandbox::probe_host();
   if (launch) sandbox::ensure_config_paths(plan.agent, host, project).take();
   sandbox::probe_store(plan.resolution, host);  // /usr/bin/env from the closure, for Nix jails

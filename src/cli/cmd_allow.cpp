@@ -1,14 +1,15 @@
-// jailed allow [PATH]: trusts the exact content of a .jailed, showing what changed first.
+// jailed allow [PATH]: trusts the exact content of a .jailed and what it uses, showing it first
+// (all of it on a first allow, what changed since the last one otherwise).
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/resolve_agent.hpp"
+#include "cli/review.hpp"
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
 #include "trust/trust_store.hpp"
 #include "util/error.hpp"
-#include "util/line_diff.hpp"
 #include "util/strings.hpp"
 
 namespace jailed::cli {
@@ -21,17 +22,6 @@ int resolve_allowed(const config::JailConfig& config, const std::string& real_pa
   int status = resolve_agents_now(config, real_path, ResolveMode::allow, trees);
   if (status != 0) info("the file stays allowed; fix the problem, then run 'jailed reload'");
   return status;
-}
-
-void show_changes(const std::string& before, const std::string& after) {
-  info("changes since you last allowed it:");
-  for (const auto& line : util::line_diff(before, after)) {
-    std::string shown = util::printable(line).substr(1);
-    shown.pop_back();  // printable() quotes; keep the escaping, drop the quotes
-    if (line[0] == '+') shown = styled(shown, "32");
-    if (line[0] == '-') shown = styled(shown, "31");
-    info("  " + shown);
-  }
 }
 
 }  // namespace
@@ -48,20 +38,24 @@ int cmd_allow(const Args& args) {
     throw Error(loaded.error() + "\nnot allowed: fix the file, then run 'jailed allow' again", loaded.failure().code);
   }
   trust::TrustStore store(trust::TrustStore::default_path(), true);
-  auto checked = check_file(store, file, loaded);
+  // Texts of the local flakes are kept: the record stores them, so the next allow can show a diff.
+  auto checked = check_file(store, file, loaded, true);
   const auto& verdict = checked.verdict;
   if (verdict.status == trust::Status::allowed) {
     info(display_path(path) + " is already allowed");
-    return resolve_allowed(*loaded, file.real_path, checked.inputs.digests);
+    return resolve_allowed(*loaded, file.real_path, tree_digests(checked.subject));
   }
-  if (checked.inputs_only) info("the file is unchanged; a local flake it uses changed since you allowed it");
-  if (verdict.status == trust::Status::changed && verdict.allowed_content) show_changes(*verdict.allowed_content, file.content);
-  store.allow(file.real_path, file.content, checked.inputs.text());
+  if (checked.file_unchanged) {
+    info(std::string("the file is unchanged; ") + (checked.flakes_only ? "a local flake it uses" : "what it uses") +
+         " changed since you allowed it");
+  }
+  for (const auto& line : review_lines(checked.subject, verdict)) info_styled(line);
+  store.allow(checked.subject);
 
   std::vector<std::string> agents;
   for (const auto& agent : loaded->agents) agents.push_back(agent.name);
   info("allowed " + display_path(path) + " (agents: " + (agents.empty() ? "none" : util::join(agents, ", ")) + ")");
-  return resolve_allowed(*loaded, file.real_path, checked.inputs.digests);
+  return resolve_allowed(*loaded, file.real_path, tree_digests(checked.subject));
 }
 
 }  // namespace jailed::cli

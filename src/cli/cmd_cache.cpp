@@ -80,7 +80,8 @@ void list(cache::ClosureCache& store, bool json) {
   for (const auto& entry : entries) {
     bool pinned = cache::roots_pin(store.roots_path(entry.roots), entry.all_outputs());
     std::printf("%-12s %6zu  %-16s  %-7s %s\n", entry.key.substr(0, 12).c_str(), entry.closure.size(),
-                util::local_date(entry.last_used).c_str(), pinned ? "ok" : "missing", util::join(entry.specs, " ").c_str());
+                util::local_date(entry.last_used).c_str(), pinned ? "ok" : "missing",
+                shown(util::join(entry.specs, " ")).c_str());
     for (const auto& [file, agent] : users_of(entry.key)) {
       std::printf("%-12s %6s  used by %s (agent %s)\n", "", "", display_path(file).c_str(), agent.c_str());
     }

@@ -22,6 +22,7 @@
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
+#include "util/terminal_text.hpp"
 
 namespace jailed::cli {
 namespace {
@@ -35,11 +36,12 @@ struct Checker {
   void report(Verdict verdict, const std::string& what, const std::string& detail) {
     const char* word = verdict == Verdict::ok ? "ok  " : verdict == Verdict::warn ? "warn" : "FAIL";
     const char* color = verdict == Verdict::ok ? "32" : verdict == Verdict::warn ? "33" : "31";
-    std::string shown = color_enabled(1) ? std::string("\033[") + color + "m" + word + "\033[0m" : word;
-    // Later lines of a detail line up under the first.
+    std::string label = color_enabled(1) ? std::string("\033[") + color + "m" + word + "\033[0m" : word;
+    // Details quote paths and other programs' output: escaped, whatever they hold. Later lines
+    // of a detail line up under the first.
     std::string indented;
-    for (char c : detail) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
-    std::cout << shown << "  " << what << ": " << indented << "\n";
+    for (char c : util::escape_deceptive(detail, "\n")) indented += c == '\n' ? std::string("\n      ") : std::string(1, c);
+    std::cout << label << "  " << shown(what) << ": " << indented << "\n";
     if (verdict == Verdict::fail) failed = true;
   }
 };

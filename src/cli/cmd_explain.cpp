@@ -1,5 +1,6 @@
 // jailed explain AGENT [--json]: the sandbox of an agent in words, and the exact bwrap argv.
 #include <iostream>
+#include <sstream>
 #include <set>
 
 #include "cli/agent_plan.hpp"
@@ -79,11 +80,14 @@ std::vector<std::string> masked_options(const AgentPlan& plan, const sandbox::Fd
   return options;
 }
 
-void print_text(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv,
-                bool gated) {
+// Writes the explanation in words to `out`.
+void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std::string>& options,
+                const std::vector<std::string>& argv, bool gated) {
   const auto& policy = plan.policy;
-  auto quote = [](const std::string& text) { return shell::quote(shell::Shell::bash, text); };
-  std::cout << "agent " << plan.agent.name << (plan.agent.from_preset ? " (preset)" : "") << " from "
+  // Words a user may paste: a path or value with a control, bidi or invisible character is
+  // shown as $'...' with escapes, which pastes back as the same bytes.
+  auto quote = [](const std::string& text) { return shell::quote_visible(text); };
+  out << "agent " << plan.agent.name << (plan.agent.from_preset ? " (preset)" : "") << " from "
             << display_path(plan.config.file) << "\n"
             << "  backend:   " << policy.backend << "\n"
             << "  command:   " << quote(policy.command[0]) << "\n"
@@ -93,41 +97,49 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
             << (policy.landlock_helper.empty() ? "" : "  landlock:  " + sandbox::describe_helper(policy) + "\n")
             << "\nfile system, in order (later entries cover earlier ones):\n";
   for (const auto& mount : policy.mounts) {
-    std::cout << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);
+    out << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);
     if (mount.kind == sandbox::MountKind::ro_bind || mount.kind == sandbox::MountKind::bind ||
         mount.kind == sandbox::MountKind::copy) {
-      if (mount.source != mount.target) std::cout << " <- " << quote(mount.source);
+      if (mount.source != mount.target) out << " <- " << quote(mount.source);
     } else if (mount.kind == sandbox::MountKind::symlink) {
-      std::cout << " -> " << quote(mount.source);
+      out << " -> " << quote(mount.source);
     }
-    std::cout << "\t" << mount.reason << "\n";
+    out << "\t" << mount.reason << "\n";
   }
   if (policy.store_view == sandbox::StoreView::landlock) {
-    for (const auto& path : policy.store_paths) std::cout << "  closure\t" << quote(path) << "\n";
+    for (const auto& path : policy.store_paths) out << "  closure\t" << quote(path) << "\n";
   }
   auto hidden = forwarded_names(plan.agent);
-  std::cout << "\nenvironment (nothing else reaches the agent):\n";
+  out << "\nenvironment (nothing else reaches the agent):\n";
   for (const auto& [name, value] : policy.env) {
-    std::cout << "  " << name << "=" << (hidden.count(name) ? "<forwarded, hidden>" : quote(value)) << "\n";
+    out << "  " << name << "=" << (hidden.count(name) ? "<forwarded, hidden>" : quote(value)) << "\n";
   }
-  std::cout << "\nseccomp filter denies:\n";
-  for (const auto& denial : sandbox::seccomp_denials()) std::cout << "  " << denial << "\n";
-  for (const auto& note : policy.notes) std::cout << "note: " << note << "\n";
+  out << "\nseccomp filter denies:\n";
+  for (const auto& denial : sandbox::seccomp_denials()) out << "  " << denial << "\n";
+  for (const auto& note : policy.notes) out << "note: " << note << "\n";
   std::vector<std::string> quoted;
   for (const auto& word : argv) quoted.push_back(quote(word));
-  std::cout << "\nbwrap argv:\n  " << util::join(quoted, " ") << "\n";
+  out << "\nbwrap argv:\n  " << util::join(quoted, " ") << "\n";
   if (gated) {
     // The agent's argv goes to the helper through its socket.
     std::vector<std::string> command;
     for (const auto& word : policy.command) command.push_back(quote(word));
-    std::cout << "the helper runs, once jailed has handed the jail over:\n  " << util::join(command, " ") << "\n";
+    out << "the helper runs, once jailed has handed the jail over:\n  " << util::join(command, " ") << "\n";
   }
-  std::cout << "options passed through --args (NUL-separated):\n";
+  out << "options passed through --args (NUL-separated):\n";
   for (size_t i = 0; i < options.size(); ++i) {
     bool starts_option = options[i].size() > 2 && options[i].compare(0, 2, "--") == 0;
-    std::cout << (starts_option ? (i ? "\n  " : "  ") : " ") << quote(options[i]);
+    out << (starts_option ? (i ? "\n  " : "  ") : " ") << quote(options[i]);
   }
-  std::cout << "\n";
+  out << "\n";
+}
+
+void print_text(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv,
+                bool gated) {
+  std::ostringstream text;
+  write_text(text, plan, options, argv, gated);
+  // Reasons and notes name paths too: nothing of the .jailed reaches the terminal raw.
+  print_out(text.str());
 }
 
 void print_json(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv) {

@@ -17,7 +17,7 @@ int cmd_reload(const Args& args) {
   if (!values) return 0;
 
   std::string path = config::locate_jailed_file("").take();
-  auto [file, config, inputs, trust_hash] = load_allowed(path);
+  auto [file, config, trees, trust_hash] = load_allowed(path);
   std::string only = values->value("agent");
   if (!only.empty() && !config.find_agent(only)) {
     std::vector<std::string> names;
@@ -26,7 +26,7 @@ int cmd_reload(const Args& args) {
                     " (agents: " + (names.empty() ? "none" : util::join(names, ", ")) + ")",
                 ExitCode::usage);
   }
-  return resolve_agents_now(config, file.real_path, ResolveMode::reload, inputs.digests, only);
+  return resolve_agents_now(config, file.real_path, ResolveMode::reload, trees, only);
 }
 
 }  // namespace jailed::cli

@@ -1,6 +1,7 @@
 // jailed status [PATH] [--all] [--json]: the nearest .jailed, its trust, its agents.
 #include <cstdlib>
 #include <iostream>
+#include <sstream>
 #include <optional>
 
 #include "cli/commands.hpp"
@@ -92,19 +93,22 @@ void print_json(const std::optional<Report>& report, const std::vector<trust::Re
 }
 
 void print_text(const std::optional<Report>& report, const std::vector<trust::Record>* records, const std::string& db) {
+  // Problems quote files and paths: nothing of them reaches the terminal raw.
+  std::ostringstream out;
   if (!report) {
-    std::cout << "no .jailed in " << display_path(util::current_dir()) << " or any parent directory\n";
+    out << "no .jailed in " << display_path(util::current_dir()) << " or any parent directory\n";
   } else {
-    std::cout << "file:    " << display_path(report->path) << "\n"
-              << "trust:   " << report->trust << "\n"
-              << "loaded:  " << (report->loaded_here ? "yes, in this shell" : "no") << "\n";
-    if (!report->problem.empty()) std::cout << "problem: " << report->problem << "\n";
-    for (const auto& [name, shim] : report->agents) std::cout << "agent:   " << name << " (run: " << shim << ")\n";
+    out << "file:    " << display_path(report->path) << "\n"
+        << "trust:   " << report->trust << "\n"
+        << "loaded:  " << (report->loaded_here ? "yes, in this shell" : "no") << "\n";
+    if (!report->problem.empty()) out << "problem: " << report->problem << "\n";
+    for (const auto& [name, shim] : report->agents) out << "agent:   " << name << " (run: " << shim << ")\n";
   }
-  std::cout << "trust db: " << display_path(db) << "\n";
+  out << "trust db: " << display_path(db) << "\n";
   if (records) {
-    for (const auto& record : *records) std::cout << record.state << "\t" << display_path(record.path) << "\n";
+    for (const auto& record : *records) out << record.state << "\t" << display_path(record.path) << "\n";
   }
+  print_out(out.str());
 }
 
 }  // namespace

@@ -2,13 +2,18 @@
 
 #include <unistd.h>
 
-
+#include <algorithm>
+#include <set>
 
 #include "cli/output.hpp"
+#include "cli/review.hpp"
 #include "resolve/nix_spec.hpp"
+#include "trust/changes.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
+#include "util/strings.hpp"
+#include "util/terminal_text.hpp"
 #include "util/tree_digest.hpp"
 
 namespace jailed::cli {
@@ -27,52 +32,122 @@ std::string self_path() {
 
 config::UserContext user_context() { return {util::home_dir(), util::xdg_dir("CONFIG") + "/jailed"}; }
 
-std::string LocalInputs::text() const {
-  std::string out;
-  for (const auto& [dir, digest] : digests) {
-    // An unreadable tree has its own, changing digest: it can never match an allowed one by accident.
-    out += dir + '\0' + (digest.ok() ? *digest : "unreadable: " + digest.error()) + '\0';
+trust::Subject subject_of(const config::LoadedFile& file, const Result<config::JailConfig>& merged,
+                          const config::UserContext& user, bool keep_texts) {
+  trust::Subject subject{file.real_path, file.content, {}, {}};
+  std::vector<config::Source> sources;
+  if (merged.ok()) {
+    sources = merged->sources;
+  } else if (auto listed = config::sources_of(file.path, file.content, user); listed.ok()) {
+    // A preset that no longer merges is still a changed preset: say which.
+    sources = std::move(*listed);
   }
-  return out;
-}
-
-LocalInputs local_inputs(const config::JailConfig& config) {
-  LocalInputs inputs;
-  for (const auto& agent : config.agents) {
+  for (auto& source : sources) subject.sources.push_back(trust::SourceFile{source.label, std::move(source.content)});
+  if (!merged.ok()) return subject;  // an invalid file activates nothing: its flakes do not matter
+  std::set<std::string> dirs;
+  for (const auto& agent : merged->agents) {
     auto specs = resolve::agent_specs(agent);
     if (!specs.ok()) continue;  // host: packages, or a bad spec reported when it runs
     for (const auto& spec : specs->all()) {
-      if (!spec.local_dir.empty() && !inputs.digests.count(spec.local_dir)) {
-        inputs.digests.emplace(spec.local_dir, util::tree_digest(spec.local_dir));
-      }
+      if (!spec.local_dir.empty()) dirs.insert(spec.local_dir);
     }
   }
-  return inputs;
+  for (const auto& dir : dirs) {
+    auto tree = keep_texts ? util::read_tree(dir, trust::k_kept_text, trust::k_kept_tree_text) : util::read_tree(dir);
+    subject.trees.push_back(trust::local_tree(dir, std::move(tree)));
+  }
+  return subject;
 }
 
-Checked check_file(trust::TrustStore& store, const config::LoadedFile& file,
-                   const Result<config::JailConfig>& merged) {
-  // An invalid file activates nothing anyway: its inputs do not matter.
-  return check_inputs(store, file, merged.ok() ? local_inputs(*merged) : LocalInputs{});
+util::TreeDigests tree_digests(const trust::Subject& subject) {
+  util::TreeDigests digests;
+  const std::string unreadable = "unreadable: ";
+  for (const auto& tree : subject.trees) {
+    if (util::starts_with(tree.digest, unreadable)) {
+      digests.emplace(tree.dir, fail(tree.digest.substr(unreadable.size())));
+    } else {
+      digests.emplace(tree.dir, tree.digest);
+    }
+  }
+  return digests;
 }
 
-Checked check_inputs(trust::TrustStore& store, const config::LoadedFile& file, LocalInputs inputs) {
+Checked check_file(trust::TrustStore& store, const config::LoadedFile& file, const Result<config::JailConfig>& merged,
+                   bool keep_texts) {
+  return check_subject(store, subject_of(file, merged, user_context(), keep_texts));
+}
+
+Checked check_subject(trust::TrustStore& store, trust::Subject subject) {
   Checked checked;
-  checked.inputs = std::move(inputs);
-  checked.verdict = store.check(file.real_path, file.content, checked.inputs.text());
-  checked.inputs_only = checked.verdict.status == trust::Status::changed && checked.verdict.allowed_content &&
-                        *checked.verdict.allowed_content == file.content;
+  checked.verdict = store.check(subject);
+  checked.subject = std::move(subject);
+  const auto& allowed = checked.verdict.allowed;
+  checked.file_unchanged = checked.verdict.status == trust::Status::changed && allowed &&
+                           allowed->content == checked.subject.content;
+  if (checked.file_unchanged && checked.verdict.complete) {
+    auto changes = trust::changes_between(*allowed, checked.subject);
+    checked.flakes_only = std::all_of(changes.begin(), changes.end(),
+                                      [](const trust::Change& change) { return change.part == trust::Part::flake; });
+  }
   return checked;
 }
 
+namespace {
+
+// Returns `path` relative to the directory of the allowed .jailed `enclosing`, for messages.
+std::string relative_to_project(const std::string& path, const std::string& enclosing) {
+  std::string dir = util::parent_dir(enclosing);
+  std::string prefix = dir == "/" ? dir : dir + "/";
+  std::string relative = util::starts_with(path, prefix) ? path.substr(prefix.size()) : path;
+  return util::find_deceptive(relative) ? util::printable(relative) : relative;
+}
+
+// Returns what changed besides the file, in words: "~/.config/jailed/config changed, ...".
+std::string what_it_uses_changed(const Checked& checked) {
+  std::vector<std::string> parts;
+  for (const auto& change : trust::changes_between(*checked.verdict.allowed, checked.subject)) {
+    std::string label = part_label(change.part, change.label);
+    switch (change.how) {
+      case trust::How::added: parts.push_back(label + " is new"); break;
+      case trust::How::removed: parts.push_back(label + " is gone"); break;
+      case trust::How::changed: parts.push_back(label + " changed"); break;
+    }
+  }
+  return util::join(parts, ", ");
+}
+
+}  // namespace
+
 std::string blocked_message(const Checked& checked, const std::string& path) {
   std::string shown = display_path(path);
-  switch (checked.verdict.status) {
+  const auto& verdict = checked.verdict;
+  const std::string& enclosing = verdict.enclosing;
+  switch (verdict.status) {
     case trust::Status::not_allowed:
+      if (!enclosing.empty()) {
+        return relative_to_project(checked.subject.real_path, enclosing) + " is new inside the allowed project " +
+               display_path(util::parent_dir(enclosing)) +
+               "; an agent may have written it: review it before 'jailed allow'";
+      }
       return shown + " is not allowed; review it, then run 'jailed allow'";
     case trust::Status::changed:
-      if (checked.inputs_only) {
-        return "a local flake that " + shown + " uses changed since you allowed it; review it, then run 'jailed allow'";
+      if (checked.file_unchanged && !verdict.complete) {
+        // Allowed by a jailed that trusted the file alone: what it uses was never reviewed.
+        return shown + " is unchanged, but the presets and config files it uses were not part of its allow; " +
+               "review them, then run 'jailed allow'";
+      }
+      if (checked.file_unchanged) {
+        if (checked.flakes_only) {
+          return "a local flake that " + shown + " uses changed since you allowed it; review it, then run 'jailed allow'";
+        }
+        return what_it_uses_changed(checked) + " since you allowed " + shown +
+               "; review it, then run 'jailed allow' (it shows what changed)";
+      }
+      if (!enclosing.empty()) {
+        return relative_to_project(checked.subject.real_path, enclosing) +
+               " changed since you allowed it; it lies inside the allowed project " +
+               display_path(util::parent_dir(enclosing)) +
+               ", where an agent may have changed it: review it ('jailed allow' shows what changed)";
       }
       return shown + " changed since you allowed it; review it ('jailed allow' shows what changed)";
     case trust::Status::denied:
@@ -86,18 +161,21 @@ std::string blocked_message(const Checked& checked, const std::string& path) {
 Allowed load_allowed(const std::string& path, const LaunchMemo* memo) {
   auto file = config::read_jailed_file(path).take();
   auto merged = config::load_config(path, file.content, user_context());
-  LocalInputs inputs = merged.ok() ? local_inputs(*merged) : LocalInputs{};
-  std::string hash = memo ? trust::trust_hash(file.real_path, file.content, inputs.text()) : "";
+  // The subject holds the presets and global config as merged: an edit to any of them changes
+  // the hash, so a launch record made before it no longer vouches for the file.
+  trust::Subject subject = subject_of(file, merged, user_context());
+  std::string hash = memo ? trust::trust_hash(subject) : "";
   if (!memo || !merged.ok() || !memo->vouches_for(file.real_path, hash)) {
     trust::TrustStore store(trust::TrustStore::default_path(), false);
-    auto checked = check_inputs(store, file, std::move(inputs));
+    auto checked = check_subject(store, std::move(subject));
     // Trust first: the user is told to review an untrusted file before hearing of its errors.
     if (checked.verdict.status != trust::Status::allowed) {
       throw Error(blocked_message(checked, path), ExitCode::not_allowed);
     }
-    inputs = std::move(checked.inputs);
+    subject = std::move(checked.subject);
   }
-  return {std::move(file), std::move(merged).take(), std::move(inputs), std::move(hash)};
+  util::TreeDigests trees = tree_digests(subject);
+  return {std::move(file), std::move(merged).take(), std::move(trees), std::move(hash)};
 }
 
 }  // namespace jailed::cli

@@ -9,6 +9,7 @@
 #include "shell/shell.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
+#include "util/terminal_text.hpp"
 
 namespace jailed::cli {
 
@@ -26,18 +27,22 @@ std::string styled(std::string_view text, const char* sgr) {
   return std::string("\033[") + sgr + "m" + std::string(text) + "\033[0m";
 }
 
-static void emit_line(const std::string& line) {
-  std::string out = line + "\n";
+static void emit_line(const std::string& prefix, const std::string& message) {
+  // Messages carry paths, values and other programs' output: whatever they hold, no escape
+  // sequence or bidi override reaches the terminal (only jailed's own line breaks and tabs).
+  std::string out = prefix + util::escape_deceptive(message, "\n\t") + "\n";
   // One write so lines from shells racing on the same terminal do not interleave.
   ssize_t ignored = ::write(2, out.data(), out.size());
   (void)ignored;
 }
 
-void info(const std::string& message) { emit_line("jailed: " + message); }
+void info(const std::string& message) { emit_line("jailed: ", message); }
 
-void warn(const std::string& message) { emit_line("jailed: " + styled("warning:", "33") + " " + message); }
+void info_styled(const std::string& escaped) { emit_line("jailed: " + escaped, ""); }
 
-void error(const std::string& message) { emit_line("jailed: " + styled("error:", "31") + " " + message); }
+void warn(const std::string& message) { emit_line("jailed: " + styled("warning:", "33") + " ", message); }
+
+void error(const std::string& message) { emit_line("jailed: " + styled("error:", "31") + " ", message); }
 
 std::string display_path(const std::string& path) {
   std::string shown = path;
@@ -45,12 +50,17 @@ std::string display_path(const std::string& path) {
   if (home && *home && std::strcmp(home, "/") != 0 && util::is_within(path, home)) {
     shown = "~" + path.substr(std::strlen(home));
   }
-  // A directory name may hold escape sequences or newlines: never send them raw to the terminal.
-  for (unsigned char c : shown) {
-    if (c < 0x20 || c == 0x7F || !util::is_valid_utf8(shown)) return util::printable(shown);
-  }
-  return shown;
+  // A directory name may hold escape sequences, newlines or bidi overrides: never send them
+  // raw to the terminal; quoted, the escapes cannot pass for a plain path.
+  return util::find_deceptive(shown) ? util::printable(shown) : shown;
 }
+
+void print_out(std::string_view text) {
+  std::string out = util::escape_deceptive(text, "\n\t");
+  std::fwrite(out.data(), 1, out.size(), stdout);
+}
+
+std::string shown(std::string_view text) { return util::escape_deceptive(text); }
 
 std::string json_string(std::string_view text) { return shell::quote(shell::Shell::json, text); }
 

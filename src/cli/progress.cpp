@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/output.hpp"
+#include "util/terminal_text.hpp"
 
 namespace jailed::cli {
 
@@ -13,7 +14,8 @@ TerminalProgress::~TerminalProgress() { stop(); }
 
 void TerminalProgress::draw(const std::string& tail) {
   // \r and "erase line" redraw in place; one write() so the line is never torn.
-  std::string line = "\r\033[Kjailed: " + m_what + " … " + tail;
+  // What is shown may name packages from a .jailed: escaped, as every message is.
+  std::string line = "\r\033[Kjailed: " + util::escape_deceptive(m_what + " … " + tail, "\n");
   ssize_t ignored = ::write(2, line.data(), line.size());
   (void)ignored;
 }

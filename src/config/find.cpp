@@ -8,6 +8,7 @@
 
 #include "config/reader.hpp"
 #include "util/paths.hpp"
+#include "util/terminal_text.hpp"
 
 namespace jailed::config {
 namespace {
@@ -47,6 +48,17 @@ Status check_owner_and_mode(const std::string& path, const struct stat& st, bool
   return success();
 }
 
+// Refuses a path that displays as another: a bidirectional override shows it reversed, an
+// escape sequence can erase it, an invisible character makes two paths look alike. The user
+// would review and allow one file while jailed trusts another.
+Status check_path_honest(const std::string& path) {
+  auto found = util::find_deceptive(path);
+  if (!found) return success();
+  return fail("refusing " + shown_file(path) + ": its path holds " + util::describe(*found) +
+                  ", which can make it display as another path (rename the directory)",
+              ExitCode::not_allowed);
+}
+
 }  // namespace
 
 std::optional<Found> find_nearest(const std::string& dir) {
@@ -64,6 +76,7 @@ std::optional<Found> find_nearest(const std::string& dir) {
 
 Result<LoadedFile> read_jailed_file(const std::string& path) {
   const std::string shown = shown_file(path);
+  if (auto honest = check_path_honest(path); !honest.ok()) return honest.failure();
   // O_NOFOLLOW: a symlinked .jailed could point the trust check at a file the project's
   // author controls elsewhere; jailed trusts only a regular file at the place it was found.
   // O_NONBLOCK: opening a FIFO planted as .jailed must not hang the shell prompt.
@@ -93,6 +106,8 @@ Result<LoadedFile> read_jailed_file(const std::string& path) {
   LoadedFile loaded;
   loaded.path = path;
   loaded.real_path = util::join_path(*real_dir, util::base_name(path));
+  // The real path is the trust key that `jailed status --all` lists.
+  if (auto honest = check_path_honest(loaded.real_path); !honest.ok()) return honest.failure();
   loaded.content = std::move(*content);
   loaded.stamp = util::stamp_of(st);
   return loaded;

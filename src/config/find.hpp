@@ -31,7 +31,8 @@ struct LoadedFile {
   util::FileStamp stamp;
 };
 
-// Opens and reads a .jailed: refuses a file owned by another user or writable by group/others
+// Opens and reads a .jailed: refuses a file owned by another user or writable by group/others,
+// or whose path (as given or real) holds a control, bidi or invisible character
 // (ExitCode::not_allowed), larger than 1 MiB, or not a regular file.
 Result<LoadedFile> read_jailed_file(const std::string& path);
 

@@ -198,9 +198,62 @@ struct UserLayer {
   PathContext paths;
 };
 
+// The user's files a project document uses, read once: merging parses them, trust hashes them.
+struct UserFiles {
+  std::optional<std::string> global;                          // the global config, if it exists
+  std::vector<std::pair<std::string, std::string>> presets;   // agent name, user preset text
+};
+
+std::string user_preset_path(const UserContext& user, const std::string& name) {
+  return util::join_path(util::join_path(user.config_dir, "agents"), name + std::string(k_preset_suffix));
+}
+
+std::string global_config_path(const UserContext& user) { return util::join_path(user.config_dir, "config"); }
+
+// Reads the global config and the user presets of the agents of `project`.
+Result<UserFiles> read_user_files(const Document& project, const UserContext& user) {
+  UserFiles files;
+  auto global = read_user_file(global_config_path(user));
+  if (!global.ok()) return global.failure();
+  files.global = std::move(*global);
+  for (const auto& section : project.sections) {
+    if (section.kind != SectionKind::agent) continue;
+    auto text = read_user_file(user_preset_path(user, section.name));
+    if (!text.ok()) return text.failure();
+    if (*text) files.presets.emplace_back(section.name, std::move(**text));
+  }
+  return files;
+}
+
+const std::string* user_preset_text(const UserFiles& files, const std::string& name) {
+  for (const auto& [preset, text] : files.presets) {
+    if (preset == name) return &text;
+  }
+  return nullptr;
+}
+
+// Lists the files merged into `project`'s agents, in merge order (see sources_of).
+std::vector<Source> list_sources(const Document& project, const UserFiles& files, const UserContext& user) {
+  std::vector<Source> sources;
+  for (const auto& section : project.sections) {
+    if (section.kind != SectionKind::agent) continue;
+    if (auto text = builtin_preset(section.name)) {
+      sources.push_back(Source{"preset " + section.name + " (built in)", std::string(*text)});
+    }
+    if (const std::string* text = user_preset_text(files, section.name)) {
+      sources.push_back(Source{user_preset_path(user, section.name), *text});
+    }
+  }
+  bool has_agents = std::any_of(project.sections.begin(), project.sections.end(),
+                                [](const Section& section) { return section.kind == SectionKind::agent; });
+  // Without an agent nothing is merged from it: editing it cannot change this project's jail.
+  if (has_agents && files.global) sources.push_back(Source{global_config_path(user), *files.global});
+  return sources;
+}
+
 // Builds one agent of the project from every layer, lowest first.
 Result<AgentConfig> merge_agent(const Document& project, const Section& project_section, const UserLayer& global,
-                                const UserContext& user, const std::string& project_dir) {
+                                const UserFiles& files, const UserContext& user, const std::string& project_dir) {
   const std::string& name = project_section.name;
   AgentConfig agent;
   agent.name = name;
@@ -221,11 +274,9 @@ Result<AgentConfig> merge_agent(const Document& project, const Section& project_
   }
 
   std::string presets_dir = util::join_path(user.config_dir, "agents");
-  std::string user_preset = util::join_path(presets_dir, name + std::string(k_preset_suffix));
-  auto user_text = read_user_file(user_preset);
-  if (!user_text.ok()) return user_text.failure();
-  if (*user_text) {
-    auto doc = parse_checked(**user_text, user_preset);
+  std::string user_preset = user_preset_path(user, name);
+  if (const std::string* user_text = user_preset_text(files, name)) {
+    auto doc = parse_checked(*user_text, user_preset);
     if (!doc.ok()) return doc.failure();
     if (auto shape = check_preset_shape(*doc, name); !shape.ok()) return shape.failure();
     if (auto named = check_no_shim_name(*doc); !named.ok()) return named.failure();
@@ -289,13 +340,13 @@ Result<JailConfig> load_config(const std::string& project_file, std::string_view
   auto project = parse_checked(project_text, project_file);
   if (!project.ok()) return project.failure();
 
+  auto files = read_user_files(*project, user);
+  if (!files.ok()) return files.failure();
   UserLayer global;
   global.paths = PathContext{user.home, user.config_dir, true};
-  std::string global_file = util::join_path(user.config_dir, "config");
-  auto global_text = read_user_file(global_file);
-  if (!global_text.ok()) return global_text.failure();
-  if (*global_text) {
-    auto doc = parse_checked(**global_text, global_file);
+  std::string global_file = global_config_path(user);
+  if (files->global) {
+    auto doc = parse_checked(*files->global, global_file);
     if (!doc.ok()) return doc.failure();
     if (auto named = check_no_shim_name(*doc); !named.ok()) return named.failure();
     global.doc = std::move(*doc);
@@ -306,12 +357,22 @@ Result<JailConfig> load_config(const std::string& project_file, std::string_view
   config.project_dir = absolute_dir_of(project_file);
   for (const auto& section : project->sections) {
     if (section.kind != SectionKind::agent) continue;
-    auto agent = merge_agent(*project, section, global, user, config.project_dir);
+    auto agent = merge_agent(*project, section, global, *files, user, config.project_dir);
     if (!agent.ok()) return agent.failure();
     config.agents.push_back(std::move(*agent));
   }
+  config.sources = list_sources(*project, *files, user);
   if (auto unique = check_unique_shims(config.agents); !unique.ok()) return unique.failure();
   return config;
+}
+
+Result<std::vector<Source>> sources_of(const std::string& project_file, std::string_view project_text,
+                                       const UserContext& user) {
+  auto project = parse_checked(project_text, project_file);
+  if (!project.ok()) return project.failure();
+  auto files = read_user_files(*project, user);
+  if (!files.ok()) return files.failure();
+  return list_sources(*project, *files, user);
 }
 
 Result<std::vector<std::string>> agent_names(const std::string& project_file, std::string_view project_text) {

@@ -52,11 +52,20 @@ struct AgentConfig {
   bool from_preset = false;        // a preset (built-in or user) defines this agent
 };
 
+// A file besides the project's .jailed that its configuration is merged from: part of what
+// the user trusts when allowing the project, as an edit to it changes the jail.
+struct Source {
+  std::string label;    // the file's path; "preset NAME (built in)" for a built-in preset
+  std::string content;
+  bool operator==(const Source&) const = default;
+};
+
 // Everything `jailed run` and `jailed export` need from a project.
 struct JailConfig {
   std::string file;         // path of the .jailed as found
   std::string project_dir;  // directory holding it
   std::vector<AgentConfig> agents;  // in file order
+  std::vector<Source> sources;      // as sources_of() lists them
 
   // Returns the agent named `name`, or nullptr.
   const AgentConfig* find_agent(const std::string& name) const;
@@ -77,6 +86,13 @@ struct UserContext {
 // `project_text` is the exact content that was checked for trust.
 Result<JailConfig> load_config(const std::string& project_file, std::string_view project_text,
                                const UserContext& user);
+
+// Returns the files the project document's agents are merged from besides the document, in
+// merge order: each agent's built-in preset and user preset where they exist, then the global
+// config if it exists (with no agent, none). Fails as load_config does on a document that does
+// not parse and on a user file that is unsafe or unreadable; reads nothing but those files.
+Result<std::vector<Source>> sources_of(const std::string& project_file, std::string_view project_text,
+                                       const UserContext& user);
 
 // Returns the agent names of a project document without merging (for shims and completion).
 Result<std::vector<std::string>> agent_names(const std::string& project_file, std::string_view project_text);

@@ -4,6 +4,7 @@
 
 #include "util/spellcheck.hpp"
 #include "util/strings.hpp"
+#include "util/terminal_text.hpp"
 
 namespace jailed::config {
 namespace {
@@ -59,6 +60,20 @@ Result<Document> Parser::run(std::string_view text) {
       auto number = std::to_string(i + 1);
       return fail(shown_file(m_doc.file) + ":" + number + ": line " + number +
                       " is not valid UTF-8 text (is this a binary file?)",
+                  ExitCode::bad_config);
+    }
+  }
+  // A control character (an escape sequence), a bidirectional override or an invisible
+  // character makes the file display as something other than what jailed reads: the user
+  // would review one file and trust another. Tabs are blanks; a CR may only end a line.
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string_view line = lines[i];
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (auto found = util::find_deceptive(line, "\t")) {
+      auto number = std::to_string(i + 1);
+      return fail(shown_file(m_doc.file) + ":" + number + ": line " + number + " holds " + util::describe(*found) +
+                      " at column " + std::to_string(found->offset + 1) +
+                      ", which can make the file display differently from what it says (remove it)",
                   ExitCode::bad_config);
     }
   }
@@ -179,9 +194,7 @@ std::optional<Failure> Parser::split_words(std::string_view text, const std::str
 }  // namespace
 
 std::string shown_file(std::string_view path) {
-  bool plain = util::is_valid_utf8(path);
-  for (unsigned char c : path) plain = plain && c >= 0x20 && c != 0x7F;
-  return plain ? std::string(path) : util::printable(path);
+  return util::find_deceptive(path) ? util::printable(path) : std::string(path);
 }
 
 bool is_valid_agent_name(std::string_view name) {

@@ -33,12 +33,13 @@ struct Document {
 };
 
 // Parses `text`; on error the message is "FILE:LINE: what is wrong (what to do)".
-// Checks syntax only (sections, names, quoting, text encoding); schema.hpp checks keys.
+// Checks syntax only (sections, names, quoting, text encoding, no control, bidi or invisible
+// characters); schema.hpp checks keys.
 Result<Document> read_document(std::string_view text, const std::string& file);
 
-// Returns `path` for a message: as is when it is printable text, otherwise quoted with
-// unprintable bytes escaped. A directory name may hold newlines or terminal escapes, and
-// every message of this module names a file.
+// Returns `path` for a message: as is when it holds no deceptive character (controls, bidi
+// overrides, invisible characters, invalid UTF-8: util/terminal_text.hpp), otherwise quoted
+// with those escaped. Every message of this module names a file.
 std::string shown_file(std::string_view path);
 
 // Returns true if `name` is a valid agent name: [a-z0-9][a-z0-9._-]*, at most 64 characters.

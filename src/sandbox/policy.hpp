@@ -103,10 +103,12 @@ void probe_store(const resolve::Resolution& resolution, HostFacts& host);
 // Returns the relative names protected inside the project (.jailed, .git/hooks, ...).
 const std::vector<std::string>& protected_names();
 
-// Probes the project (and, with workdir = cwd, the current directory): which protected paths
-// exist, which grants are missing. Fails if a protected path or a directory above it within the
-// project is a symlink (it could redirect the read-only bind elsewhere).
-Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent);
+// Probes the project (and, with workdir = cwd, the current directory) for `agent`'s launch:
+// which protected paths exist, which grants are missing. The local flakes of `agent` and of
+// the `others` of its file are protected alike. Fails if a protected path or a directory above
+// it within the project is a symlink (it could redirect the read-only bind elsewhere).
+Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent,
+                                   const std::vector<config::AgentConfig>& others = {});
 
 // Returns the agent's config paths that are files kept in its private home: names ending in
 // .json, .toml, .yaml, ... under the home, outside every directory the jail binds there (a

@@ -145,15 +145,26 @@ Status probe_hooks_path(const std::string& root, std::vector<std::pair<std::stri
   return success();
 }
 
-// Adds the local flakes of `agent` inside `root`: Nix builds them on the host, outside any
-// jail, so an agent that could edit one could run code there at its next start.
-Status probe_local_flakes(const std::string& root, const config::AgentConfig& agent,
+// Adds the local flakes of `agents` inside `root`: Nix builds them on the host, outside any
+// jail, so an agent that could edit one could run code there at its next start. Every agent's
+// flakes count in every agent's launch: one agent must not edit what Nix builds for another.
+Status probe_local_flakes(const std::string& root, const std::vector<const config::AgentConfig*>& agents,
                           std::vector<std::pair<std::string, std::string>>& out) {
-  auto specs = resolve::agent_specs(agent);
-  if (!specs) return success();  // a host agent, or a bad spec that resolution reports
-  for (const auto& spec : specs->all()) {
-    const std::string& dir = spec.local_dir;
-    if (dir.empty() || !util::is_within(dir, root)) continue;
+  std::vector<std::string> dirs;
+  for (const auto* agent : agents) {
+    auto specs = resolve::agent_specs(*agent);
+    if (!specs) continue;  // a host agent, or a bad spec that resolution reports
+    for (const auto& spec : specs->all()) {
+      if (!spec.local_dir.empty()) dirs.push_back(spec.local_dir);
+    }
+  }
+  for (const auto& named : dirs) {
+    // The spec names the flake by the path the .jailed was found at, the jail binds real paths:
+    // resolve the parent only, so that a flake directory that is itself a symlink shows.
+    auto parent = util::real_path(util::parent_dir(named));
+    if (!parent) continue;
+    std::string dir = util::join_path(*parent, util::base_name(named));
+    if (!util::is_within(dir, root)) continue;
     auto st = util::lstat_path(dir);
     if (!st) continue;
     if (S_ISLNK(st->st_mode)) {
@@ -194,7 +205,12 @@ std::string protected_reason(const std::string& path, const ProjectFacts& projec
   return "";
 }
 
-Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent) {
+Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent,
+                                   const std::vector<config::AgentConfig>& others) {
+  std::vector<const config::AgentConfig*> all_agents{&agent};
+  for (const auto& other : others) {
+    if (other.name != agent.name) all_agents.push_back(&other);
+  }
   ProjectFacts facts;
   auto dir = util::real_path(project_dir);
   if (!dir) return dir.failure();
@@ -209,7 +225,7 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
   for (const auto& root : roots) {
     if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
     if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
-    if (auto flakes = probe_local_flakes(root, agent, facts.extra_protected); !flakes) return flakes.failure();
+    if (auto flakes = probe_local_flakes(root, all_agents, facts.extra_protected); !flakes) return flakes.failure();
     // Without this, `git init` inside would make a repository whose config host git obeys,
     // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
     std::string git = root + "/.git";

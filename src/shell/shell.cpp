@@ -3,6 +3,8 @@
 
 #include <cstdio>
 
+#include "util/terminal_text.hpp"
+
 namespace jailed::shell {
 namespace {
 
@@ -82,6 +84,18 @@ size_t utf8_sequence_length(std::string_view text) {
   return 0;
 }
 
+// Returns the JSON escape of code point `code`: a surrogate pair above U+FFFF.
+std::string json_escape(uint32_t code) {
+  char buf[16];
+  if (code <= 0xFFFF) {
+    std::snprintf(buf, sizeof buf, "\\u%04x", code);
+  } else {
+    code -= 0x10000;
+    std::snprintf(buf, sizeof buf, "\\u%04x\\u%04x", 0xD800 + (code >> 10), 0xDC00 + (code & 0x3FF));
+  }
+  return buf;
+}
+
 // JSON strings must be Unicode, but paths are bytes. Each byte of invalid UTF-8 becomes the
 // lone surrogate U+DC80..U+DCFF, as Python's "surrogateescape" does, so a reader can get the
 // exact bytes back (in Python: os.fsencode of the decoded string).
@@ -110,6 +124,10 @@ std::string quote_json(std::string_view text) {
         if (c < 0x20 || c == 0x7F) {
           std::snprintf(buf, sizeof buf, "\\u%04x", c);
           out += buf;
+        } else if (auto deceptive = length > 1 ? util::find_deceptive(text.substr(i, length)) : std::nullopt) {
+          // Valid JSON either way; escaped, a C1 control or bidi override in a path cannot act
+          // on the terminal of someone reading the output.
+          out += json_escape(deceptive->code);
         } else {
           out.append(text.substr(i, length));
         }
@@ -144,6 +162,25 @@ std::string quote(Shell shell, std::string_view text) {
       return quote_json(text);
   }
   return quote_posix(text);
+}
+
+std::string quote_visible(std::string_view text) {
+  if (!util::find_deceptive(text)) return quote_posix(text);
+  std::string out = "$'";
+  char buf[8];
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if (byte == '\'' || byte == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte >= 0x20 && byte < 0x7F) {
+      out += c;
+    } else {
+      std::snprintf(buf, sizeof buf, "\\x%02x", byte);
+      out += buf;
+    }
+  }
+  return out + "'";
 }
 
 }  // namespace jailed::shell

@@ -18,13 +18,17 @@
 namespace jailed::trust {
 namespace {
 
-constexpr int k_schema_version = 1;
+constexpr int k_schema_version = 2;
 
-// One row per path: the last allowed content is kept so `jailed allow` can show a diff.
+// One row per path: the last allowed content and snapshot (the sources and local flakes it used,
+// subject.hpp) are kept so `jailed allow` can show what changed since.
 constexpr const char* k_schema =
     "CREATE TABLE IF NOT EXISTS allowed(path TEXT PRIMARY KEY, hash TEXT NOT NULL, content BLOB NOT NULL,"
-    " time INTEGER NOT NULL);"
+    " time INTEGER NOT NULL, snapshot BLOB);"
     "CREATE TABLE IF NOT EXISTS denied(path TEXT PRIMARY KEY, time INTEGER NOT NULL);";
+
+// From version 1, whose records hold the file alone: their snapshot stays NULL.
+constexpr const char* k_upgrade_from_1 = "ALTER TABLE allowed ADD COLUMN snapshot BLOB;";
 
 // Returns `text` as one word for a POSIX shell, so the suggested command can be pasted.
 std::string shell_word(const std::string& text) {
@@ -101,16 +105,17 @@ void create_file(const std::string& path) {
   }
 }
 
-// Creates the tables of a new database; refuses a schema from a newer jailed.
+// Creates the tables of a new database, upgrades an older one; refuses a schema from a newer jailed.
 void prepare_schema(util::Database& db) {
   int version = db.user_version();
   if (version == k_schema_version) return;
-  if (version == 0) {
+  if (version < k_schema_version) {
     util::Transaction transaction(db);
-    // Another shell may have created the schema between the read above and BEGIN IMMEDIATE.
+    // Another shell may have changed the schema between the read above and BEGIN IMMEDIATE.
     version = db.user_version();
-    if (version == 0) {
-      db.exec(k_schema);
+    if (version == 0) db.exec(k_schema);
+    if (version == 1) db.exec(k_upgrade_from_1);
+    if (version < k_schema_version) {
       db.set_user_version(k_schema_version);
       version = k_schema_version;
     }
@@ -151,13 +156,6 @@ bool is_gone(const std::string& path) {
 
 }  // namespace
 
-std::string trust_hash(const std::string& real_path, const std::string& content, const std::string& inputs) {
-  // Without local inputs the hash is exactly that of path and content.
-  std::string material = real_path + "\n" + content;
-  if (!inputs.empty()) material += std::string("\0local-inputs\0", 15) + inputs;
-  return util::sha256_hex(material);
-}
-
 std::string TrustStore::default_path() { return util::xdg_dir("DATA") + "/jailed/trust.db"; }
 
 std::string TrustStore::stamp_path(const std::string& db_path) {
@@ -181,39 +179,64 @@ TrustStore::TrustStore(const std::string& db_path, bool create) : m_db(open_stor
 
 TrustStore::~TrustStore() = default;
 
-Verdict TrustStore::check(const std::string& real_path, const std::string& content, const std::string& inputs) {
+Verdict TrustStore::check(const Subject& subject) {
   Verdict verdict;
   if (!m_db) return verdict;
   return reading(m_path, [&]() -> Verdict {
     // One statement reads one snapshot, so a concurrent allow/deny cannot be seen half done.
     util::Statement query(*m_db,
-                          "SELECT EXISTS(SELECT 1 FROM denied WHERE path = ?1),"
-                          " (SELECT hash FROM allowed WHERE path = ?1), (SELECT content FROM allowed WHERE path = ?1)");
-    query.bind(1, real_path);
+                          "SELECT EXISTS(SELECT 1 FROM denied WHERE path = ?1), (SELECT hash FROM allowed WHERE path = ?1),"
+                          " (SELECT content FROM allowed WHERE path = ?1), (SELECT snapshot FROM allowed WHERE path = ?1)");
+    query.bind(1, subject.real_path);
     if (!query.step()) return verdict;
     if (query.integer(0) != 0) {
       verdict.status = Status::denied;
-    } else if (!query.is_null(1)) {
-      if (query.text(1) == trust_hash(real_path, content, inputs)) {
-        verdict.status = Status::allowed;
-      } else {
-        verdict.status = Status::changed;
-        verdict.allowed_content = query.text(2);
-      }
+      return verdict;
     }
+    if (!query.is_null(1)) {
+      if (query.text(1) == trust_hash(subject)) {
+        verdict.status = Status::allowed;
+        return verdict;
+      }
+      verdict.status = Status::changed;
+      std::string content = query.text(2);
+      if (!query.is_null(3)) verdict.allowed = decode_snapshot(query.text(3), subject.real_path, content);
+      verdict.complete = verdict.allowed.has_value();
+      if (!verdict.allowed) verdict.allowed = Subject{subject.real_path, content, {}, {}};
+    }
+    verdict.enclosing = enclosing_project(subject.real_path);
     return verdict;
   });
 }
 
-void TrustStore::allow(const std::string& real_path, const std::string& content, const std::string& inputs) {
+std::string TrustStore::enclosing_project(const std::string& real_path) {
+  util::Statement query(*m_db, "SELECT 1 FROM allowed WHERE path = ?1");
+  std::string dir = util::parent_dir(real_path);
+  while (dir != "/" && dir != ".") {
+    dir = util::parent_dir(dir);
+    std::string candidate = util::join_path(dir, util::base_name(real_path));
+    query.bind(1, candidate);
+    bool found = query.step();
+    query.reset();
+    if (found) return candidate;
+  }
+  return "";
+}
+
+void TrustStore::allow(const Subject& subject) {
   if (!m_db) m_db = open_store(m_path, true);
   writing(m_path, [&] {
     util::Transaction transaction(*m_db);
-    util::Statement upsert(*m_db, "INSERT OR REPLACE INTO allowed(path, hash, content, time) VALUES(?1, ?2, ?3, ?4)");
-    upsert.bind(1, real_path).bind(2, trust_hash(real_path, content, inputs)).bind_blob(3, content).bind(4, now_seconds());
+    util::Statement upsert(*m_db,
+                           "INSERT OR REPLACE INTO allowed(path, hash, content, time, snapshot) VALUES(?1, ?2, ?3, ?4, ?5)");
+    upsert.bind(1, subject.real_path)
+        .bind(2, trust_hash(subject))
+        .bind_blob(3, subject.content)
+        .bind(4, now_seconds())
+        .bind_blob(5, encode_snapshot(subject));
     upsert.run();
     util::Statement undeny(*m_db, "DELETE FROM denied WHERE path = ?1");
-    undeny.bind(1, real_path).run();
+    undeny.bind(1, subject.real_path).run();
     transaction.commit();
   });
   touch_stamp();

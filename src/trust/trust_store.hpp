@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "trust/subject.hpp"
 #include "util/files.hpp"
 
 namespace jailed::util {
@@ -25,7 +26,13 @@ enum class Status {
 // The answer to "may this file be used?".
 struct Verdict {
   Status status = Status::not_allowed;
-  std::optional<std::string> allowed_content;  // the last allowed content, for `allow`'s diff
+  // changed: the last allowed version, for `allow`'s diff and for saying what changed. Records
+  // made before sources and local flakes were kept hold the file alone (`complete` false).
+  std::optional<Subject> allowed;
+  bool complete = false;
+  // not_allowed or changed: the .jailed of an allowed project that holds this one (an agent of
+  // that project could have written it), or "".
+  std::string enclosing;
 };
 
 // One stored record, for `jailed status`.
@@ -44,10 +51,6 @@ struct TrustState {
   bool operator==(const TrustState&) const = default;
 };
 
-// Returns the SHA-256 trust hash of a file: over realpath + "\n" + content, plus `inputs`
-// (a digest of the local files the content makes Nix evaluate) when there are any.
-std::string trust_hash(const std::string& real_path, const std::string& content, const std::string& inputs = "");
-
 // The trust database. Any error (missing permission, corruption) throws jailed::Error with
 // ExitCode::not_allowed: trust fails closed.
 class TrustStore {
@@ -63,10 +66,10 @@ class TrustStore {
   TrustStore(const std::string& db_path, bool create);
   ~TrustStore();
 
-  // Decides whether `content` at `real_path`, with its local `inputs`, may be used.
-  Verdict check(const std::string& real_path, const std::string& content, const std::string& inputs = "");
-  // Records `content` at `real_path` (with `inputs`) as allowed and lifts a deny of that path.
-  void allow(const std::string& real_path, const std::string& content, const std::string& inputs = "");
+  // Decides whether `subject` (a .jailed and what it uses) may be used.
+  Verdict check(const Subject& subject);
+  // Records `subject` as allowed, with its snapshot, and lifts a deny of its path.
+  void allow(const Subject& subject);
   // Denies `real_path` whatever its content, and forgets its allows.
   void deny(const std::string& real_path);
   // Returns every record, sorted by path.
@@ -75,6 +78,8 @@ class TrustStore {
   std::vector<std::string> prune();
 
  private:
+  // Returns the allowed .jailed nearest above `real_path`'s directory, or "".
+  std::string enclosing_project(const std::string& real_path);
   void touch_stamp();
   std::unique_ptr<util::Database> m_db;
   std::string m_path;

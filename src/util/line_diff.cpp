@@ -1,5 +1,7 @@
 #include "util/line_diff.hpp"
 
+#include <algorithm>
+
 #include "util/strings.hpp"
 
 namespace jailed::util {
@@ -35,12 +37,42 @@ std::vector<std::string> line_diff(const std::string& before, const std::string&
     if (i < a.size() && j < b.size() && a[i] == b[j]) {
       out.push_back(" " + a[i++]);
       ++j;
-    } else if (j < b.size() && (i == a.size() || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push_back("+" + b[j++]);
-    } else {
+    } else if (i < a.size() && (j == b.size() || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // On a tie the old line goes first, so a replaced line reads "-old" then "+new".
       out.push_back("-" + a[i++]);
+    } else {
+      out.push_back("+" + b[j++]);
     }
   }
+  return out;
+}
+
+std::vector<std::string> diff_hunks(const std::vector<std::string>& diff, size_t context) {
+  // Distance of each line to the nearest change, looking both ways.
+  const size_t far = diff.size() + context + 1;
+  std::vector<size_t> distance(diff.size(), far);
+  size_t since = far;
+  for (size_t i = 0; i < diff.size(); ++i) {
+    since = diff[i][0] == ' ' ? (since == far ? far : since + 1) : 0;
+    distance[i] = since;
+  }
+  since = far;
+  for (size_t i = diff.size(); i-- > 0;) {
+    since = diff[i][0] == ' ' ? (since == far ? far : since + 1) : 0;
+    distance[i] = std::min(distance[i], since);
+  }
+  std::vector<std::string> out;
+  size_t skipped = 0;
+  for (size_t i = 0; i < diff.size(); ++i) {
+    if (distance[i] <= context) {
+      if (skipped) out.push_back("@" + std::to_string(skipped));
+      skipped = 0;
+      out.push_back(diff[i]);
+    } else {
+      ++skipped;
+    }
+  }
+  if (skipped) out.push_back("@" + std::to_string(skipped));
   return out;
 }
 

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "util/terminal_text.hpp"
+
 namespace jailed::util {
 
 std::vector<std::string> split(std::string_view text, char sep) {
@@ -98,21 +100,13 @@ bool is_valid_utf8(std::string_view text) {
 }
 
 std::string printable(std::string_view text) {
-  std::string out = "\"";
-  for (unsigned char c : text) {
-    if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\') {
-      out += static_cast<char>(c);
-    } else if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    }
+  // Quotes and backslashes are escaped first, so an escape shown is never one the text held.
+  std::string quoted;
+  for (char c : text) {
+    if (c == '"' || c == '\\') quoted += '\\';
+    quoted += c;
   }
-  out += '"';
-  return out;
+  return "\"" + escape_deceptive(quoted) + "\"";
 }
 
 }  // namespace jailed::util

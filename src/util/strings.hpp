@@ -33,7 +33,8 @@ std::string to_hex(std::string_view bytes);
 // Returns true if `text` is valid UTF-8.
 bool is_valid_utf8(std::string_view text);
 
-// Renders `text` for a message: printable ASCII as is, anything else as \xHH, in double quotes.
+// Renders `text` for a message, in double quotes: " and \ escaped, deceptive characters
+// (terminal_text.hpp) as \xHH or \u{XXXX}, any other character as it is.
 std::string printable(std::string_view text);
 
 }  // namespace jailed::util

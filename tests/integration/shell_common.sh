@@ -119,15 +119,21 @@ expect_shim_dir() {
   if [ -z "$bad" ]; then pass "$SH $name"; else fail "$SH $name" "$bad"; fi
 }
 
-# shown PATH: how jailed prints a path: ~ for HOME; quoted with \xNN escapes when it holds
-# control bytes or invalid UTF-8 (only the bytes used by these tests are handled).
+# shown PATH: how jailed prints a path: ~ for HOME; quoted with \xNN (bytes) or \u{NNNN}
+# (a bidi override) escapes when it holds control bytes, invalid UTF-8 or U+202E (only the
+# characters used by these tests are handled).
 shown() {
-  local path=$1
+  local path=$1 rlo=$'\xe2\x80\xae'
   [[ $path == "$HOME/"* ]] && path="~${path#"$HOME"}"
-  if [[ $path == *[$'\x01'-$'\x1f']* || $path == *$'\xff'* ]]; then
+  if [[ $path == *[$'\x01'-$'\x1f']* || $path == *$'\xff'* || $path == *"$rlo"* ]]; then
     local out='' c i LC_ALL=C
     for ((i = 0; i < ${#path}; i++)); do
       c=${path:i:1}
+      if [ "${path:i:3}" == $'\xe2\x80\xae' ]; then
+        out+='\u{202e}'
+        i=$((i + 2))
+        continue
+      fi
       case $c in
         '"' | '\') out+="\\$c" ;;
         [[:print:]]) out+=$c ;;
@@ -142,6 +148,10 @@ shown() {
 loaded_msg() { printf 'jailed: loaded %s (%s)' "$(shown "$1/.jailed")" "$2"; }
 unloaded_msg() { printf 'jailed: unloaded %s' "$(shown "$1/.jailed")"; }
 not_allowed_msg() { printf "jailed: %s is not allowed; review it, then run 'jailed allow'" "$(shown "$1/.jailed")"; }
+nested_new_msg() {
+  printf "jailed: %s is new inside the allowed project %s; an agent may have written it: review it before 'jailed allow'" \
+    "$1" "$(shown "$2")"
+}
 changed_msg() { printf "jailed: %s changed since you allowed it; review it ('jailed allow' shows what changed)" "$(shown "$1/.jailed")"; }
 denied_msg() { printf "jailed: %s is denied; run 'jailed allow' if you want to trust it" "$(shown "$1/.jailed")"; }
 
@@ -384,7 +394,8 @@ EOF
   expect_key "nested: back up JAILED_DIR" $s back.JAILED_DIR "$o"
   expect_key "nested: back up finds outer agent" $s back.which.jailed-outer "$outer/jailed-outer"
   expect_key "nested: back up drops inner agent" $s back.which.jailed-inner "<none>"
-  expect_key "nested: nearest unallowed file blocks" $s err.blocked "$(not_allowed_msg "$o/blocked")"
+  expect_key "nested: nearest unallowed file blocks, said to be new inside the allowed project" $s err.blocked \
+    "$(nested_new_msg blocked/.jailed "$o")"
   expect_key "nested: nearest unallowed file, nothing on PATH" $s blocked.PATH "$PATH0"
   expect_key "nested: nearest unallowed file, JAILED_DIR unset" $s blocked.JAILED_DIR "<unset>"
   expect_key "nested: nearest unallowed file, outer agent gone" $s blocked.which.jailed-outer "<none>"
@@ -413,19 +424,26 @@ EOF
   expect_key "agents: no jailed-beta" $s in.which.jailed-beta "<none>"
 }
 
-# Directory names that are shell code, quotes, whitespace, a newline and invalid UTF-8 stay data.
+# Directory names that are shell code, quotes and spaces stay data.
 # shellcheck disable=SC2016
 WEIRD_NAMES=(
   'cmd $(touch CANARY1) x'
   'tick `touch CANARY2` x'
   "single ' quote"
   'double " quote'
-  'sp  a	ce'
-  $'new\nline'
-  $'bad\xffbyte'
-  $'all $(touch CANARY3) `touch CANARY4` \' " \\ \n \xff\xfe ; & | * ? [x] {a,b} ~ %self $HOME ${HOME} !! -- -h =x'
+  'sp  a  ce'
+  $'all $(touch CANARY3) `touch CANARY4` \' " \\ ; & | * ? [x] {a,b} ~ %self $HOME ${HOME} !! -- -h =x'
   '-n'
   '%self'
+)
+# Directory names that cannot be shown as they are (a tab, a newline, invalid UTF-8, a bidi
+# override) are refused, shown escaped; shell code in them still never runs.
+# shellcheck disable=SC2016
+REFUSED_NAMES=(
+  $'tab\there'
+  $'new\nline $(touch CANARY9)'
+  $'bad\xffbyte'
+  $'rtl\xe2\x80\xaeexe.sh'
 )
 
 scenario_weird_names() {
@@ -453,6 +471,41 @@ $body"
     expect_key "$label: leaving unsets JAILED_DIR" $s "out$i.JAILED_DIR" "<unset>"
   done
   expect_no_canary "weird names: no code ran"
+}
+
+scenario_refused_names() {
+  local i body='' args=() dir
+  for i in "${!REFUSED_NAMES[@]}"; do
+    dir="$WORK/refused/${REFUSED_NAMES[$i]}"
+    make_project "$dir"
+    args+=("P$i=$dir")
+    body+="go in$i \"\$P$i\""$'\n'"snap in$i"$'\n'"lookup in$i jailed-demo"$'\n'
+    body+="go out$i \"\$WORK\""$'\n'"snap out$i"$'\n'
+  done
+  run_scenario refused "${args[@]}" <<< "hook
+$body"
+  local s=refused label
+  for i in "${!REFUSED_NAMES[@]}"; do
+    dir="$WORK/refused/${REFUSED_NAMES[$i]}"
+    label="refused name $(printf '%q' "${REFUSED_NAMES[$i]}")"
+    expect_key "$label: one line, the path escaped" $s "err.in$i" \
+      "jailed: refusing $(shown "$dir/.jailed"): its path holds $(deceptive_of "${REFUSED_NAMES[$i]}"), which can make it display as another path (rename the directory)"
+    expect_key "$label: PATH untouched" $s "in$i.PATH" "$PATH0"
+    expect_key "$label: JAILED_DIR unset" $s "in$i.JAILED_DIR" "<unset>"
+    expect_key "$label: no agent" $s "in$i.which.jailed-demo" "$HOSTBIN/jailed-demo"
+    expect_key "$label: leaving says nothing" $s "err.out$i" ""
+  done
+  expect_no_canary "refused names: no code ran"
+}
+
+# deceptive_of NAME: how jailed names the first character of NAME it refuses (the cases above).
+deceptive_of() {
+  case $1 in
+    *$'\t'*) printf 'the control character \\x09' ;;
+    *$'\n'*) printf 'the control character \\x0a' ;;
+    *$'\xff'*) printf "the byte \\\\xff, which is not UTF-8" ;;
+    *$'\xe2\x80\xae'*) printf 'the bidirectional control \\u{202e}' ;;
+  esac
 }
 
 expect_no_canary() {
@@ -525,6 +578,7 @@ run_common_scenarios() {
   scenario_nested
   scenario_agents
   scenario_weird_names
+  scenario_refused_names
   scenario_weird_state_home
   scenario_weird_binary
 }

@@ -276,17 +276,17 @@ unsafe_case symlink make_symlink \
 )
 
 # ---------------------------------------------------------------------------------------
-# A directory name full of shell metacharacters, a newline and an invalid UTF-8 byte.
+# A directory name full of shell metacharacters: shell code and quotes stay data.
 (
   # shellcheck disable=SC2016 # the $( ) and backticks are the point: they must never run
-  name='$(touch jailed-canary)`touch jailed-canary`"q"'"'s'"$'\n\xff'x
+  name='$(touch jailed-canary)`touch jailed-canary`"q"'"'s'"x
   dir="$WORK/$name"
-  shown="\"$WORK/\$(touch jailed-canary)\`touch jailed-canary\`\\\"q\\\"'s'\\x0a\\xffx/.jailed\""
+  shown="$dir/.jailed"
   write_valid "$dir"
   cd "$dir" || exit 1
   capture "$JAILED" allow
   expect_eq "metachar dir: allow exits 0" 0 "$RC"
-  expect_eq "metachar dir: allow escapes the name" "jailed: allowed $shown (agents: demo)" "$ERR"
+  expect_eq "metachar dir: allow escapes the name" "jailed: allowed $shown (agents: demo)" "$(tail -n 1 <<<"$ERR")"
   capture "$JAILED" status
   expect_eq "metachar dir: status exits 0" 0 "$RC"
   expect_eq "metachar dir: status escapes the name" "file:    $shown" "$(head -n 1 <<<"$OUT")"
@@ -315,6 +315,39 @@ unsafe_case symlink make_symlink \
   cd / || exit 1
   canaries=$(find "$WORLD" / /tmp -maxdepth 1 -name jailed-canary 2>/dev/null; find "$WORLD" -name jailed-canary 2>/dev/null)
   expect_eq "metachar dir: no command ran" "" "$canaries"
+)
+
+# ---------------------------------------------------------------------------------------
+# A directory name with shell code, a newline and an invalid UTF-8 byte: a name that cannot
+# be shown as it is is refused (it could pass for another path), and shown escaped.
+(
+  # shellcheck disable=SC2016 # the $( ) and backticks are the point: they must never run
+  name='$(touch jailed-canary)`touch jailed-canary`"q"'"'s'"$'\n\xff'x
+  dir="$WORK/$name"
+  shown="\"$WORK/\$(touch jailed-canary)\`touch jailed-canary\`\\\"q\\\"'s'\\x0a\\xffx/.jailed\""
+  refusal="refusing $shown: its path holds the control character \\x0a, which can make it display as another path (rename the directory)"
+  write_valid "$dir"
+  cd "$dir" || exit 1
+  capture "$JAILED" allow
+  expect_eq "control-char dir: allow exits 3" 3 "$RC"
+  expect_eq "control-char dir: allow refuses it, escaped" "jailed: error: $refusal" "$ERR"
+  capture "$JAILED" status
+  expect_eq "control-char dir: status escapes the name" "file:    $shown" "$(head -n 1 <<<"$OUT")"
+  expect_contains "control-char dir: status says unsafe" "trust:   unsafe" "$OUT"
+  capture "$JAILED" status --json "$dir"
+  expect_contains "control-char dir: status --json says unsafe" "\"trust\":\"unsafe\"" "$OUT"
+  expect_eq "control-char dir: status --json is one line" 1 "$(wc -l <<<"$OUT")"
+  prompt
+  expect_eq "control-char dir: export exits 0" 0 "$RC"
+  expect_eq "control-char dir: export refuses it, escaped" "jailed: $refusal" "$ERR"
+  expect_eq "control-char dir: nothing loaded" "unset" "${JAILED_SHIMS-unset}"
+  prompt
+  expect_eq "control-char dir: said once" "" "$ERR$OUT"
+  capture "$JAILED" run demo -c true
+  expect_eq "control-char dir: run refuses it (exit 3)" 3 "$RC"
+  cd / || exit 1
+  canaries=$(find "$WORLD" / /tmp -maxdepth 1 -name jailed-canary 2>/dev/null; find "$WORLD" -name jailed-canary 2>/dev/null)
+  expect_eq "control-char dir: no command ran" "" "$canaries"
 )
 
 # ---------------------------------------------------------------------------------------

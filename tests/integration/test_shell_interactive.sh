@@ -12,7 +12,9 @@ shell_setup
 . "$here/tmux.sh"
 
 P="$WORK/proj"
-W="$WORK/"$'w $(touch CANARY1) `touch CANARY2` \' " \n \xff x'
+# Shell code and quotes (a name with control characters or invalid UTF-8 is refused: see
+# shell_common.sh's refused names).
+W="$WORK/"$'w $(touch CANARY1) `touch CANARY2` \' " x'
 allowed_project "$P"
 allowed_project "$W"
 

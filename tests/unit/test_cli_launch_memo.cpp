@@ -26,11 +26,11 @@ struct World {
   std::string db = dir.path + "/data/trust.db";
   std::string records = dir.path + "/launch";
   std::string file = dir.path + "/p/.jailed";
-  std::string hash = trust::trust_hash(file, "[agent bot]\n");
+  std::string hash = trust::trust_hash({file, "[agent bot]\n"});
 
   // Each change in its own connection, closed as jailed's commands close theirs: until then
   // the change waits in the write-ahead log.
-  World() { trust::TrustStore(db, true).allow(file, "[agent bot]\n"); }
+  World() { trust::TrustStore(db, true).allow({file, "[agent bot]\n"}); }
   cli::LaunchMemo memo(const std::string& agent = "agent bot") const { return cli::LaunchMemo(file, agent, records, db); }
 };
 
@@ -75,7 +75,7 @@ TEST_CASE("launch record: vouches for exactly what the trust database allowed, u
   CHECK(memo.vouches_for(w.file, w.hash));
   REQUIRE(memo.entry());
   CHECK(memo.entry()->roots == "k1.1.ff");
-  CHECK_FALSE(memo.vouches_for(w.file, trust::trust_hash(w.file, "[agent bot]\nnetwork = on\n")));
+  CHECK_FALSE(memo.vouches_for(w.file, trust::trust_hash({w.file, "[agent bot]\nnetwork = on\n"})));
   CHECK_FALSE(memo.vouches_for(w.dir.path + "/q/.jailed", w.hash));
   CHECK_FALSE(w.memo("agent other").vouches_for(w.file, w.hash));
 

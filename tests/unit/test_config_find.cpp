@@ -233,3 +233,32 @@ TEST_CASE("locate_jailed_file resolves arguments to a .jailed path", "[config]")
     REQUIRE(missing.error() == "cannot find " + tmp.at("nope") + ": No such file or directory");
   }
 }
+
+TEST_CASE("read_jailed_file refuses a path that can display as another", "[config]") {
+  TempDir tmp;
+  for (const std::string& dir : {std::string("rtl\xe2\x80\xae") + "gpj.exe", std::string("esc\x1b[2K"),
+                                 std::string("new\nline"), std::string("zw\xe2\x80\x8bsp")}) {
+    std::string path = tmp.write(dir + "/.jailed", "[jail]\n");
+    auto read = read_jailed_file(path);
+    REQUIRE_FALSE(read.ok());
+    CHECK(read.failure().code == ExitCode::not_allowed);
+    CHECK_THAT(read.error(), Catch::Contains("its path holds the"));
+    CHECK_THAT(read.error(), Catch::Contains("rename the directory"));
+    // The message itself is safe to print.
+    CHECK(read.error().find('\x1b') == std::string::npos);
+    CHECK(read.error().find("\xe2\x80\xae") == std::string::npos);
+    CHECK(read.error().find('\n') == std::string::npos);
+  }
+  // Honest UTF-8 is fine.
+  REQUIRE(read_jailed_file(tmp.write("caf\xc3\xa9/.jailed", "[jail]\n")).ok());
+}
+
+TEST_CASE("read_jailed_file refuses a real path that can display as another", "[config]") {
+  TempDir tmp;
+  std::string target = tmp.mkdir("a\xe2\x81\xa6" "b");
+  tmp.write("a\xe2\x81\xa6" "b/.jailed", "[jail]\n");
+  REQUIRE(::symlink(target.c_str(), tmp.at("plain").c_str()) == 0);
+  auto read = read_jailed_file(tmp.at("plain/.jailed"));
+  REQUIRE_FALSE(read.ok());
+  REQUIRE_THAT(read.error(), Catch::Contains("\\u{2066}"));
+}

@@ -437,3 +437,36 @@ TEST_CASE("agent_names and shim_names read the project only, in file order", "[c
   REQUIRE(bad.error().rfind("x/.jailed:2: invalid value \"maybe\"", 0) == 0);
   REQUIRE(agent_names(".jailed", "")->empty());
 }
+
+TEST_CASE("sources lists the presets and global config the agents are merged from", "[config]") {
+  Sandbox box;
+  const std::string text = "[agent crush]\n\n[agent bot]\npackage = host:bash\n";
+  // Nothing of the user's: the built-in preset alone.
+  auto bare = box.load(text);
+  REQUIRE(bare.ok());
+  REQUIRE(bare->sources.size() == 1);
+  REQUIRE(bare->sources[0].label == "preset crush (built in)");
+  REQUIRE(bare->sources[0].content == std::string(*builtin_preset("crush")));
+
+  std::string preset = box.write("agents/bot.jailed", "[agent bot]\nnetwork = on\n");
+  std::string unused = box.write("agents/other.jailed", "[agent other]\npackage = host:bash\n");
+  std::string global = box.write("config", "[jail]\nreadonly = ~/.gitconfig\n");
+  auto full = box.load(text);
+  REQUIRE(full.ok());
+  std::vector<std::string> labels;
+  for (const auto& source : full->sources) labels.push_back(source.label);
+  REQUIRE(labels == std::vector<std::string>{"preset crush (built in)", preset, global});
+  REQUIRE(full->sources[1].content == "[agent bot]\nnetwork = on\n");
+  REQUIRE(full->sources[2].content == "[jail]\nreadonly = ~/.gitconfig\n");
+
+  // sources_of reads the same files without merging: also when merging fails.
+  REQUIRE(*sources_of(box.project_file, text, box.user) == full->sources);
+  box.write("agents/bot.jailed", "[agent bot]\nnetwrok = on\n");
+  REQUIRE_FALSE(box.load(text).ok());
+  auto broken = sources_of(box.project_file, text, box.user);
+  REQUIRE(broken.ok());
+  REQUIRE(broken->at(1).content == "[agent bot]\nnetwrok = on\n");
+
+  // A file without agents uses nothing.
+  REQUIRE(box.load("[jail]\nnetwork = on\n")->sources.empty());
+}

@@ -153,10 +153,10 @@ TEST_CASE("reader errors name file and line and say what to do", "[config]") {
     REQUIRE(error_of("[jail]\nreadonly = \"ends in escape\\\"\n") ==
             "app/.jailed:2: unterminated quote in the value of \"readonly\" (close it with \")");
   }
-  SECTION("control characters are escaped when echoed") {
+  SECTION("control characters are refused, and escaped when echoed") {
     REQUIRE(error_of("[jail]\n\x1b[31mred\n") ==
-            "app/.jailed:2: cannot read \"\\x1b[31mred\" (expected [jail], [agent NAME], key = value or a # "
-            "comment)");
+            "app/.jailed:2: line 2 holds the control character \\x1b at column 1, which can make the file display "
+            "differently from what it says (remove it)");
   }
 }
 
@@ -195,4 +195,17 @@ TEST_CASE("agent names follow [a-z0-9][a-z0-9._-]* up to 64 characters", "[confi
   REQUIRE_FALSE(is_valid_agent_name(".hidden"));
   REQUIRE_FALSE(is_valid_agent_name("a/b"));
   REQUIRE_FALSE(is_valid_agent_name("Crush"));
+}
+
+TEST_CASE("reader refuses control, bidi and invisible characters with file:line", "[config]") {
+  REQUIRE(error_of("[agent a]\nsetenv = \"X=\x1b[2K\x1b[1Ahidden\"\n") ==
+          "app/.jailed:2: line 2 holds the control character \\x1b at column 13, which can make the file display "
+          "differently from what it says (remove it)");
+  REQUIRE(error_of("# note \xe2\x80\xae reversed\n") ==
+          "app/.jailed:1: line 1 holds the bidirectional control \\u{202e} at column 8, which can make the file "
+          "display differently from what it says (remove it)");
+  REQUIRE_THAT(error_of("[agent a]\nreadwrite = ./da\xe2\x80\x8bta\n"), Catch::Contains("the invisible character \\u{200b}"));
+  REQUIRE_THAT(error_of("[agent a]\npackage = x\rnetwork = on\n"), Catch::Contains("the control character \\x0d"));
+  // Tabs are blanks, a CR may end a line, a BOM may start the file.
+  REQUIRE(error_of("\xef\xbb\xbf[agent a]\r\n\tpackage\t= x\r\n").empty());
 }

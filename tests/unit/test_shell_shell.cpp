@@ -164,3 +164,26 @@ TEST_CASE("real shells read every quoted string back as exactly its bytes, as on
     }
   }
 }
+
+TEST_CASE("json escapes C1 controls, bidi overrides and invisible characters losslessly", "[shell]") {
+  REQUIRE(quote(Shell::json, "a\xe2\x80\xae" "b") == "\"a\\u202eb\"");
+  REQUIRE(quote(Shell::json, "\xc2\x9b" "2J") == "\"\\u009b2J\"");
+  REQUIRE(quote(Shell::json, "tag\xf3\xa0\x80\x81") == "\"tag\\udb40\\udc01\"");
+  REQUIRE(quote(Shell::json, "caf\xc3\xa9") == "\"caf\xc3\xa9\"");
+}
+
+TEST_CASE("quote_visible shows deceptive words as $'...' that pastes back as the same bytes", "[shell]") {
+  REQUIRE(quote_visible("/plain/path") == "/plain/path");
+  REQUIRE(quote_visible("it's") == "'it'\\''s'");
+  REQUIRE(quote_visible("X=\x1b[2K'\\") == "$'X=\\x1b[2K\\'\\\\'");
+  REQUIRE(quote_visible("a\xe2\x80\xae" "b") == "$'a\\xe2\\x80\\xaeb'");
+  // Pasted into bash and zsh, each word is the exact bytes again.
+  const std::string words[] = {"X=\x1b[2K\x1b[1A'\\\"$(x)", "a\xe2\x80\xae" "b\xff", "tab\there\nnew\x7f"};
+  for (const auto& shell : installed_shells()) {
+    if (shell.shell == Shell::fish) continue;
+    for (const auto& word : words) {
+      auto done = run_script(shell, "printf %s " + quote_visible(word));
+      CHECK(done.out == word);
+    }
+  }
+}

@@ -36,38 +36,38 @@ TEST_CASE("allow, edit, deny and allow again", "[trust]") {
   TrustStore store(tmp.path + "/data/trust.db", true);
   std::string file = tmp.path + "/.jailed";
 
-  REQUIRE(store.check(file, "a = 1\n").status == Status::not_allowed);
+  REQUIRE(store.check({file, "a = 1\n"}).status == Status::not_allowed);
 
-  store.allow(file, "a = 1\n");
-  REQUIRE(store.check(file, "a = 1\n").status == Status::allowed);
+  store.allow({file, "a = 1\n"});
+  REQUIRE(store.check({file, "a = 1\n"}).status == Status::allowed);
 
-  auto edited = store.check(file, "a = 2\n");
+  auto edited = store.check({file, "a = 2\n"});
   REQUIRE(edited.status == Status::changed);
-  REQUIRE(edited.allowed_content == std::string("a = 1\n"));
+  REQUIRE(edited.allowed->content == "a = 1\n");
 
   store.deny(file);
-  REQUIRE(store.check(file, "a = 1\n").status == Status::denied);
-  REQUIRE(store.check(file, "a = 3\n").status == Status::denied);
+  REQUIRE(store.check({file, "a = 1\n"}).status == Status::denied);
+  REQUIRE(store.check({file, "a = 3\n"}).status == Status::denied);
 
-  store.allow(file, "a = 3\n");
-  REQUIRE(store.check(file, "a = 3\n").status == Status::allowed);
-  REQUIRE(store.check(file, "a = 1\n").status == Status::changed);
+  store.allow({file, "a = 3\n"});
+  REQUIRE(store.check({file, "a = 3\n"}).status == Status::allowed);
+  REQUIRE(store.check({file, "a = 1\n"}).status == Status::changed);
 }
 
 TEST_CASE("the path is part of the trust hash", "[trust]") {
   TempDir tmp;
   TrustStore store(tmp.path + "/trust.db", true);
-  store.allow(tmp.path + "/a/.jailed", "same\n");
-  REQUIRE(store.check(tmp.path + "/b/.jailed", "same\n").status == Status::not_allowed);
-  REQUIRE(trust_hash("/a/.jailed", "x") != trust_hash("/b/.jailed", "x"));
+  store.allow({tmp.path + "/a/.jailed", "same\n"});
+  REQUIRE(store.check({tmp.path + "/b/.jailed", "same\n"}).status == Status::not_allowed);
+  REQUIRE(trust_hash({"/a/.jailed", "x"}) != trust_hash({"/b/.jailed", "x"}));
 }
 
 TEST_CASE("records lists both tables sorted by path", "[trust]") {
   TempDir tmp;
   TrustStore store(tmp.path + "/trust.db", true);
-  store.allow("/p/c/.jailed", "x");
+  store.allow({"/p/c/.jailed", "x"});
   store.deny("/p/a/.jailed");
-  store.allow("/p/b/.jailed", "y");
+  store.allow({"/p/b/.jailed", "y"});
   auto records = store.records();
   REQUIRE(records.size() == 3);
   REQUIRE(records[0].path == "/p/a/.jailed");
@@ -75,7 +75,7 @@ TEST_CASE("records lists both tables sorted by path", "[trust]") {
   REQUIRE(records[0].hash.empty());
   REQUIRE(records[1].path == "/p/b/.jailed");
   REQUIRE(records[1].state == "allowed");
-  REQUIRE(records[1].hash == trust_hash("/p/b/.jailed", "y"));
+  REQUIRE(records[1].hash == trust_hash({"/p/b/.jailed", "y"}));
   REQUIRE(records[2].path == "/p/c/.jailed");
   REQUIRE(records[2].time > 0);
 }
@@ -87,8 +87,8 @@ TEST_CASE("prune forgets deleted files only", "[trust]") {
   std::string gone_allowed = tmp.path + "/gone.jailed";
   std::string gone_denied = tmp.path + "/gone-denied.jailed";
   write(kept, "k");
-  store.allow(kept, "k");
-  store.allow(gone_allowed, "g");
+  store.allow({kept, "k"});
+  store.allow({gone_allowed, "g"});
   store.deny(gone_denied);
 
   auto stamp = inode_of(TrustStore::stamp_path(tmp.path + "/trust.db"));
@@ -122,7 +122,7 @@ TEST_CASE("a database from a newer jailed is refused", "[trust]") {
   { TrustStore store(db, true); }
   {
     util::Database raw(db, false);
-    raw.set_user_version(2);
+    raw.set_user_version(3);
   }
   try {
     TrustStore store(db, false);
@@ -137,7 +137,7 @@ TEST_CASE("a missing database without create is empty and stays missing", "[trus
   TempDir tmp;
   std::string db = tmp.path + "/data/jailed/trust.db";
   TrustStore store(db, false);
-  REQUIRE(store.check("/p/.jailed", "x").status == Status::not_allowed);
+  REQUIRE(store.check({"/p/.jailed", "x"}).status == Status::not_allowed);
   REQUIRE(store.records().empty());
   REQUIRE(store.prune().empty());
   REQUIRE_FALSE(util::exists_nofollow(tmp.path + "/data"));
@@ -154,7 +154,7 @@ TEST_CASE("create makes a private directory and a database writable whatever the
   mode_t old_mask = ::umask(0277);
   TrustStore odd_store(odd, true);
   ::umask(old_mask);
-  odd_store.allow("/p/.jailed", "x");
+  odd_store.allow({"/p/.jailed", "x"});
   REQUIRE((util::stat_path(odd)->st_mode & 07777) == 0600);
 }
 
@@ -177,12 +177,12 @@ TEST_CASE("every change replaces the stamp file", "[trust]") {
   std::string stamp = TrustStore::stamp_path(db);
   TrustStore store(db, true);
   REQUIRE_FALSE(util::exists_nofollow(stamp));
-  store.allow("/p/.jailed", "x");
+  store.allow({"/p/.jailed", "x"});
   auto first = inode_of(stamp);
   store.deny("/p/.jailed");
   auto second = inode_of(stamp);
   REQUIRE(second != first);
-  store.allow("/p/.jailed", "x");
+  store.allow({"/p/.jailed", "x"});
   REQUIRE(inode_of(stamp) != second);
 }
 
@@ -191,13 +191,13 @@ TEST_CASE("two stores on one database see each other's writes", "[trust]") {
   std::string db = tmp.path + "/trust.db";
   TrustStore one(db, true);
   TrustStore two(db, false);
-  one.allow("/p/.jailed", "x");
-  REQUIRE(two.check("/p/.jailed", "x").status == Status::allowed);
+  one.allow({"/p/.jailed", "x"});
+  REQUIRE(two.check({"/p/.jailed", "x"}).status == Status::allowed);
   two.deny("/p/.jailed");
-  REQUIRE(one.check("/p/.jailed", "x").status == Status::denied);
-  one.allow("/p/.jailed", "y");
-  two.allow("/q/.jailed", "z");
-  REQUIRE(two.check("/p/.jailed", "y").status == Status::allowed);
+  REQUIRE(one.check({"/p/.jailed", "x"}).status == Status::denied);
+  one.allow({"/p/.jailed", "y"});
+  two.allow({"/q/.jailed", "z"});
+  REQUIRE(two.check({"/p/.jailed", "y"}).status == Status::allowed);
   REQUIRE(one.records().size() == 2);
 }
 
@@ -205,7 +205,71 @@ TEST_CASE("a store opened without create creates the database on its first write
   TempDir tmp;
   std::string db = tmp.path + "/jailed/trust.db";
   TrustStore store(db, false);
-  store.allow("/p/.jailed", "x");
-  REQUIRE(store.check("/p/.jailed", "x").status == Status::allowed);
-  REQUIRE(TrustStore(db, false).check("/p/.jailed", "x").status == Status::allowed);
+  store.allow({"/p/.jailed", "x"});
+  REQUIRE(store.check({"/p/.jailed", "x"}).status == Status::allowed);
+  REQUIRE(TrustStore(db, false).check({"/p/.jailed", "x"}).status == Status::allowed);
+}
+
+TEST_CASE("an allow keeps what the file used, so a later check names what changed", "[trust]") {
+  TempDir tmp;
+  TrustStore store(tmp.path + "/trust.db", true);
+  Subject subject{"/p/.jailed", "[agent crush]\n"};
+  subject.sources = {{"/home/u/.config/jailed/agents/crush.jailed", "[agent crush]\n"}};
+  subject.trees = {LocalTree{"/p/tools", "d1", {{"flake.nix", "file", "aa", std::string("{ }\n")}}, true}};
+  store.allow(subject);
+  REQUIRE(store.check(subject).status == Status::allowed);
+
+  // An edited user preset: the file is the same, the verdict is not.
+  Subject edited = subject;
+  edited.sources[0].content += "readwrite = ~\n";
+  auto verdict = store.check(edited);
+  REQUIRE(verdict.status == Status::changed);
+  REQUIRE(verdict.complete);
+  REQUIRE(verdict.allowed->sources == subject.sources);
+  REQUIRE(verdict.allowed->trees == subject.trees);
+  REQUIRE(verdict.allowed->content == subject.content);
+
+  // A preset that appears where none was is a change too.
+  Subject grown = subject;
+  grown.sources.push_back({"/home/u/.config/jailed/config", "[jail]\n"});
+  REQUIRE(store.check(grown).status == Status::changed);
+}
+
+TEST_CASE("a version 1 database is upgraded: its allows stand, and say they kept the file alone", "[trust]") {
+  TempDir tmp;
+  std::string db = tmp.path + "/trust.db";
+  {
+    util::Database raw(db, true);
+    raw.exec(
+        "CREATE TABLE allowed(path TEXT PRIMARY KEY, hash TEXT NOT NULL, content BLOB NOT NULL, time INTEGER NOT NULL);"
+        "CREATE TABLE denied(path TEXT PRIMARY KEY, time INTEGER NOT NULL);");
+    util::Statement insert(raw, "INSERT INTO allowed(path, hash, content, time) VALUES(?1, ?2, ?3, 1)");
+    insert.bind(1, std::string("/p/.jailed")).bind(2, trust_hash({"/p/.jailed", "x"})).bind_blob(3, std::string("x")).run();
+    raw.set_user_version(1);
+  }
+  TrustStore store(db, false);
+  REQUIRE(store.check({"/p/.jailed", "x"}).status == Status::allowed);
+  Subject with_preset{"/p/.jailed", "x", {{"preset crush (built in)", "[agent crush]\n"}}};
+  auto verdict = store.check(with_preset);
+  REQUIRE(verdict.status == Status::changed);
+  REQUIRE_FALSE(verdict.complete);
+  REQUIRE(verdict.allowed->content == "x");
+  REQUIRE(util::Database(db, false).user_version() == 2);
+  store.allow(with_preset);
+  REQUIRE(store.check(with_preset).status == Status::allowed);
+}
+
+TEST_CASE("a new or changed .jailed below an allowed one names the allowed project", "[trust]") {
+  TempDir tmp;
+  TrustStore store(tmp.path + "/trust.db", true);
+  REQUIRE(store.check({"/p/sub/deep/.jailed", "x"}).enclosing.empty());
+  store.allow({"/p/.jailed", "top"});
+  REQUIRE(store.check({"/p/sub/deep/.jailed", "x"}).enclosing == "/p/.jailed");
+  REQUIRE(store.check({"/p/.jailed", "other"}).enclosing.empty());
+  REQUIRE(store.check({"/q/.jailed", "x"}).enclosing.empty());
+  store.allow({"/p/sub/deep/.jailed", "x"});
+  REQUIRE(store.check({"/p/sub/deep/.jailed", "x"}).enclosing.empty());  // allowed: nothing to say
+  REQUIRE(store.check({"/p/sub/deep/.jailed", "y"}).enclosing == "/p/.jailed");
+  store.allow({"/.jailed", "root"});
+  REQUIRE(store.check({"/elsewhere/.jailed", "x"}).enclosing == "/.jailed");
 }
