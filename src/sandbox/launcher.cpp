@@ -68,6 +68,27 @@ Status close_inherited_on_exec() {
   return success();
 }
 
+Status check_standard_descriptors() {
+  static const char* const k_names[] = {"standard input", "standard output", "standard error"};
+  for (int fd = 0; fd <= 2; ++fd) {
+    int flags = ::fcntl(fd, F_GETFL);
+    struct stat st {};
+    if (flags < 0 || ::fstat(fd, &st) != 0) continue;  // closed: main() opened /dev/null on it
+    std::string what = std::string(k_names[fd]) + " (descriptor " + std::to_string(fd) + ")";
+    if (flags & O_PATH) {
+      return fail("refusing to start: " + what + " is an O_PATH descriptor, which would let the agent open the host file "
+                  "it names; redirect it from a file, a pipe or /dev/null",
+                  ExitCode::usage);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      return fail("refusing to start: " + what + " is a directory (as in 'jailed run AGENT < DIR'), which would let the "
+                  "agent open every file beneath it; redirect it from a file, a pipe or /dev/null",
+                  ExitCode::usage);
+    }
+  }
+  return success();
+}
+
 Result<std::string> find_bwrap() {
   if (const char* forced = std::getenv("JAILED_BWRAP"); forced && *forced) {
     if (forced[0] != '/' || ::access(forced, X_OK) != 0) {

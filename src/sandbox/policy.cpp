@@ -55,6 +55,12 @@ class MountList {
   std::vector<Mount> m_mounts;
 };
 
+// Returns where a grant or config path really is (probe_project resolved it), or the path itself.
+std::string source_of(const std::string& path, const ProjectFacts& project) {
+  auto it = project.grant_sources.find(path);
+  return it == project.grant_sources.end() ? path : it->second;
+}
+
 // A passwd/group field must not carry the separators of those files.
 std::string field(std::string text) {
   std::replace_if(text.begin(), text.end(), [](char c) { return c == ':' || c == '\n'; }, '_');
@@ -146,9 +152,13 @@ std::vector<std::pair<std::string, std::string>> make_env(const config::AgentCon
   env.set("USER", host.user);
   env.set("LOGNAME", host.user);
   env.set("PATH", util::join(resolution.path_dirs, ":"));
-  for (const char* name : {"TERM", "COLORTERM", "LANG"}) env.forward(name);
-  for (const auto& [name, value] : host.env) {  // std::map: already sorted
-    if (util::starts_with(name, "LC_")) env.set(name, value);
+  for (const char* name : {"TERM", "COLORTERM"}) env.forward(name);
+  // The locale categories only, by name: an LC_ prefix alone would let any variable through
+  // (LC_SECRET_TOKEN); ssh's SendEnv LC_* shows people do name variables so.
+  for (const char* name : {"LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+                           "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE",
+                           "LC_MEASUREMENT", "LC_IDENTIFICATION"}) {
+    env.forward(name);
   }
   env.forward("TZ");
   env.set("TMPDIR", "/tmp");
@@ -174,6 +184,9 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   // 1. Fresh kernel views and empty scratch space; the real home is replaced by an empty one (or
   // the agent's private one) so ~/.ssh, ~/.aws, shell rc files and the like are not there at all.
   mounts.add(MountKind::proc, "", "/proc", "fresh /proc: only the jail's processes");
+  for (const auto& entry : host.host_global_proc) {
+    mounts.add(MountKind::ro_bind, entry, entry, "read-only: it acts on the whole host, not the jail");
+  }
   mounts.add(MountKind::dev, "", "/dev", "minimal /dev: null, zero, random, tty, a private pty");
   mounts.add(MountKind::tmpfs, "", "/tmp", "empty /tmp");
   // An agent whose state includes files in the home (~/.claude.json) gets a private home kept
@@ -227,24 +240,16 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& path : agent.config) {
     if (std::find(kept.begin(), kept.end(), path.text) != kept.end()) continue;
     if (is_config_file(path.text) && reached_through_dir(path.text, agent, host, project)) continue;
-    mounts.add(MountKind::bind, path.text, path.text, "agent state (" + path.origin.label() + ")");
+    mounts.add(MountKind::bind, source_of(path.text, project), path.text, "agent state (" + path.origin.label() + ")");
   }
 
-  // 7. Grants; read-only ones last so they win over a read-write grant above them.
-  auto grant = [&](const std::vector<config::Value>& paths, MountKind kind, const std::string& key,
-                   const std::string& reason) {
-    for (const auto& path : paths) {
-      std::string origin = path.origin.label();
-      if (std::find(project.missing_grants.begin(), project.missing_grants.end(), path.text) !=
-          project.missing_grants.end()) {
-        policy.notes.push_back(key + " path " + path.text + " does not exist (" + origin + "); skipped");
-      } else {
-        mounts.add(kind, path.text, path.text, reason + " (" + origin + ")");
-      }
-    }
+  // 7. Grants; read-only ones last so they win over a read-write grant above them. Each is bound
+  // from the real path probe_project resolved (and checked) once.
+  auto grant = [&](const std::vector<config::Value>& paths, MountKind kind, const std::string& reason) {
+    for (const auto& path : paths) mounts.add(kind, source_of(path.text, project), path.text, reason + " (" + path.origin.label() + ")");
   };
-  grant(agent.readwrite, MountKind::bind, "readwrite", "granted read-write");
-  grant(agent.readonly, MountKind::ro_bind, "readonly", "granted read-only");
+  grant(agent.readwrite, MountKind::bind, "granted read-write");
+  grant(agent.readonly, MountKind::ro_bind, "granted read-only");
 
   // 8. Last, so no read-write bind above can uncover them.
   protect(mounts, project);
