@@ -15,6 +15,8 @@ void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& 
       add(out, {"--dev", mount.target});
       break;
     case MountKind::tmpfs:
+      // The source, when set, bounds it: a tmpfs takes the host's memory.
+      if (!mount.source.empty()) add(out, {"--size", mount.source});
       add(out, {"--tmpfs", mount.target});
       break;
     case MountKind::dir:

@@ -143,10 +143,13 @@ Status exec_gated(const std::string& bwrap, const Gate& gate) {
 
 }  // namespace
 
-std::string run_message(const std::string& rules, const std::vector<std::string>& command) {
+std::string run_message(const std::string& rules, const std::vector<std::string>& command, uint64_t processes,
+                        uint64_t memory_bytes) {
   std::string message;
   add_field(message, "jailed-gate-1");
   add_field(message, "run");
+  add_field(message, std::to_string(processes));
+  add_field(message, std::to_string(memory_bytes));
   add_field(message, std::to_string(std::count(rules.begin(), rules.end(), '\0') / 2));
   message += rules;
   add_field(message, std::to_string(command.size()));
@@ -186,6 +189,8 @@ Status send_hand_over(int& socket, const std::string& message, int ruleset) {
 
 Status launch_gated(const std::string& bwrap, const std::string& helper, const std::function<int(Gate&)>& planner) {
   if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  // The helper turns them off too; here they are off for bwrap and the planner as well.
+  if (auto off = turn_core_dumps_off(); !off) return off;
   auto gate = open_gate(helper);
   if (!gate) return gate.failure();
   CpuSpread spread;
@@ -237,7 +242,9 @@ Status hand_over(Gate& gate, const Policy& policy) {
       return added;
     }
   }
-  auto sent = send_hand_over(gate.planner_end, run_message(landlock_rules(policy), policy.command), ruleset);
+  auto sent = send_hand_over(gate.planner_end, run_message(landlock_rules(policy), policy.command, policy.limits.processes,
+                                                            policy.limits.memory_bytes),
+                             ruleset);
   if (ruleset >= 0) ::close(ruleset);
   return sent;
 }

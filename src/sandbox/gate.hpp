@@ -10,6 +10,7 @@
 // that dies sends nothing, and the helper refuses. See landlock_helper.cpp for the protocol.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -46,9 +47,11 @@ Status launch_gated(const std::string& bwrap, const std::string& helper, const s
 // hand_over_failure().
 Status hand_over(Gate& gate, const Policy& policy);
 
-// Returns the hand-over that has the helper add `rules` (landlock_rules()) to the ruleset sent
-// with it, apply it and run `command`.
-std::string run_message(const std::string& rules, const std::vector<std::string>& command);
+// Returns the hand-over that has the helper set the limits of the jail's processes (0: leave
+// that limit as it is), add `rules` (landlock_rules()) to the ruleset sent with it, apply it
+// and run `command`. Core dumps are always turned off.
+std::string run_message(const std::string& rules, const std::vector<std::string>& command, uint64_t processes = 0,
+                        uint64_t memory_bytes = 0);
 
 // Sends `message` through `socket`, with `ruleset` alongside unless -1, then closes `socket`
 // (-1 after): the helper reads to the end of the stream.

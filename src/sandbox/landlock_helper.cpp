@@ -3,12 +3,13 @@
 // Usage: jailed-landlock GATE
 //
 // GATE is a Unix stream socket. jailed sends NUL-terminated fields, then closes its end:
-//   jailed-gate-1  run  N  (CLASS PATH) x N  M  PROGRAM ARGS... (M words)   run the agent
+//   jailed-gate-1  run  PROCESSES  MEMORY  N  (CLASS PATH) x N  M  PROGRAM ARGS... (M words)   run the agent
 //   jailed-gate-1  exit STATUS                      jailed failed (and said why)
 // With "run" comes at most one descriptor (SCM_RIGHTS): the ruleset, to which jailed has added
 // a rule per closure path already. The N rules are those of the jail's own mounts, which exist
 // only in here: a class letter and a path ("w" "/tmp"). No ruleset: nothing to confine (no
-// Landlock here, or none needed). PROGRAM is absolute. Anything else, or nothing at all (jailed
+// Landlock here, or none needed). PROCESSES and MEMORY are the limits RLIMIT_NPROC and
+// RLIMIT_DATA of the agent's processes (0: left as they are). PROGRAM is absolute. Anything else, or nothing at all (jailed
 // died first), and the agent never runs.
 //
 // Freestanding, without libc: bwrap runs it from a descriptor in a jail that has no /lib, on
@@ -17,6 +18,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -242,6 +244,32 @@ void confine(int ruleset, Fields& fields, long count) {
   }
 }
 
+// Sets both the soft and the hard limit: the agent, without capabilities, cannot raise them.
+void limit(int resource, uint64_t value, const char* what) {
+  struct {
+    uint64_t soft, hard;
+  } bound{value, value};
+  if (long failed = raw_syscall(SYS_prlimit64, 0, resource, reinterpret_cast<long>(&bound), 0); failed != 0) {
+    die_errno(what, -failed);
+  }
+}
+
+// Sets the limits of the hand-over. RLIMIT_NPROC is set here, in the jail's user namespace,
+// rather than by jailed: there it counts the jail's processes only, while a limit set before
+// bwrap made the namespace would also count every other process of the user on the host. No
+// core dumps: they would land in the project (the working directory) holding the agent's memory.
+void set_limits(Fields& fields) {
+  const char* processes = fields.need();
+  const char* memory = fields.need();
+  long process_count = number(processes, 1L << 31);
+  long memory_bytes = number(memory, 1L << 58);
+  if (process_count < 0) die(k_cannot_run, "bad process limit from jailed", processes);
+  if (memory_bytes < 0) die(k_cannot_run, "bad memory limit from jailed", memory);
+  limit(RLIMIT_CORE, 0, "cannot turn core dumps off");
+  if (process_count > 0) limit(RLIMIT_NPROC, static_cast<uint64_t>(process_count), "cannot limit the processes");
+  if (memory_bytes > 0) limit(RLIMIT_DATA, static_cast<uint64_t>(memory_bytes), "cannot limit the memory");
+}
+
 [[noreturn]] void run(int argc, char** argv, char** envp) {
   if (argc != 2) die(k_cannot_run, "usage: jailed-landlock GATE", nullptr);
   int ruleset = -1;
@@ -259,6 +287,7 @@ void confine(int ruleset, Fields& fields, long count) {
     raw_syscall(SYS_exit_group, status);
   }
   if (!same(verb, "run")) die(k_cannot_run, "not a hand-over from jailed", verb);
+  set_limits(fields);
   const char* text = fields.need();
   long count = number(text, 1 << 20);
   if (count < 0) die(k_cannot_run, "bad rule count from jailed", text);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -65,6 +66,12 @@ Status close_inherited_on_exec() {
     }
   }
   ::closedir(dir);
+  return success();
+}
+
+Status turn_core_dumps_off() {
+  struct rlimit none {0, 0};
+  if (::setrlimit(RLIMIT_CORE, &none) != 0) return fail("cannot turn core dumps off: " + errno_text());
   return success();
 }
 
@@ -168,6 +175,13 @@ Status launch(const Policy& policy, const std::string& bwrap) {
     });
   }
   if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  // Without the helper, the limits it would set inside are set here, except RLIMIT_NPROC: set
+  // before bwrap makes the user namespace it would count every process of the user on the host.
+  if (auto off = turn_core_dumps_off(); !off) return off;
+  if (policy.limits.memory_bytes > 0) {
+    struct rlimit data {policy.limits.memory_bytes, policy.limits.memory_bytes};
+    if (::setrlimit(RLIMIT_DATA, &data) != 0) return fail("cannot limit the memory: " + errno_text());
+  }
   Descriptors fds;
   FdPlan plan;
   auto seccomp = seccomp_program_fd();

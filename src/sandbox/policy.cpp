@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "config/schema.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/policy_parts.hpp"
 #include "sandbox/store_view.hpp"
@@ -59,6 +60,24 @@ class MountList {
 std::string source_of(const std::string& path, const ProjectFacts& project) {
   auto it = project.grant_sources.find(path);
   return it == project.grant_sources.end() ? path : it->second;
+}
+
+// Returns the agent's limits: its keys, else the defaults key_specs() documents.
+Limits make_limits(const config::AgentConfig& agent) {
+  Limits limits;
+  auto pick = [](const std::optional<config::Value>& value, const char* key, bool size, uint64_t& out, std::string& from) {
+    const std::string& text = value ? value->text : config::find_key(key)->default_text;
+    from = value ? value->origin.label() : "default";
+    if (!(size ? config::parse_size(text, out) : config::parse_count(text, out))) out = 0;  // validated before
+  };
+  pick(agent.tmpfs_size, "tmpfs-size", true, limits.tmpfs_bytes, limits.tmpfs_from);
+  pick(agent.processes, "processes", false, limits.processes, limits.processes_from);
+  pick(agent.memory, "memory", true, limits.memory_bytes, limits.memory_from);
+  for (const auto& port : agent.bind_ports) {
+    uint64_t number = 0;
+    if (config::parse_count(port.text, number) && number <= 65535) limits.bind_ports.push_back(static_cast<uint16_t>(number));
+  }
+  return limits;
 }
 
 // A passwd/group field must not carry the separators of those files.
@@ -188,7 +207,10 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     mounts.add(MountKind::ro_bind, entry, entry, "read-only: it acts on the whole host, not the jail");
   }
   mounts.add(MountKind::dev, "", "/dev", "minimal /dev: null, zero, random, tty, a private pty");
-  mounts.add(MountKind::tmpfs, "", "/tmp", "empty /tmp");
+  policy.limits = make_limits(agent);
+  // Bounded: a tmpfs lives in the host's memory.
+  std::string tmpfs_size = std::to_string(policy.limits.tmpfs_bytes);
+  mounts.add(MountKind::tmpfs, tmpfs_size, "/tmp", "empty /tmp");
   // An agent whose state includes files in the home (~/.claude.json) gets a private home kept
   // across sessions instead: a file bound on its own cannot be replaced by renaming a temp file
   // over it, and siblings such as ~/.claude.json.lock would vanish with a tmpfs.
@@ -202,7 +224,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     mounts.add(MountKind::bind, private_dir, home,
                "private home of agent " + agent.name + " (kept across sessions): holds " + util::join(shown, ", "));
   } else if (home.size() > 1 && home[0] == '/') {
-    mounts.add(MountKind::tmpfs, "", home, "empty home: none of your files");
+    mounts.add(MountKind::tmpfs, tmpfs_size, home, "empty home: none of your files");
   } else {
     policy.notes.push_back("home \"" + host.home + "\" is not an absolute directory; no empty home is made");
   }

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -45,6 +46,16 @@ struct Mount {
   bool operator==(const Mount&) const = default;
 };
 
+// What the jail may consume. Each limit's `*_from` says where it was set, for explain.
+struct Limits {
+  uint64_t tmpfs_bytes = 0;   // /tmp and the empty home, each (bwrap --size)
+  uint64_t processes = 0;     // processes and threads at once (RLIMIT_NPROC, set inside the jail)
+  uint64_t memory_bytes = 0;  // data memory of each process (RLIMIT_DATA)
+  std::vector<uint16_t> bind_ports;  // TCP ports the agent may bind (Landlock, network = on)
+  std::string tmpfs_from, processes_from, memory_from;
+  bool operator==(const Limits&) const = default;
+};
+
 // Everything that decides the jail, computed before anything runs.
 struct Policy {
   std::string agent;
@@ -60,6 +71,7 @@ struct Policy {
   int landlock_abi = 0;                  // the ABI the ruleset is built for (store_view landlock)
   std::map<std::string, std::string> store_links;  // per-path view: closure symlinks, made symlinks inside
   std::string landlock_helper;           // jailed-landlock on the host, run in front of command; "" for none
+  Limits limits;
 };
 
 // Facts about the caller and the host that the policy depends on.

@@ -23,7 +23,8 @@ using jailed::testing::TempDir;
 
 // The test host has no Landlock, so a jail on the host's network gets this note.
 const std::string k_unscoped =
-    "abstract Unix sockets of the host are reachable (network = on and no Landlock scopes on this kernel)";
+    "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port (network = on and no "
+    "Landlock network rules or scopes on this kernel)";
 
 config::Value value(const std::string& text, int line) { return {text, {"/home/u/src/app/.jailed", line}}; }
 
@@ -123,8 +124,8 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
                                        "ro_bind /proc/sys /proc/sys",
                                        "ro_bind /proc/sysrq-trigger /proc/sysrq-trigger",
                                        "dev  /dev",
-                                       "tmpfs  /tmp",
-                                       "tmpfs  /home/u",
+                                       "tmpfs 1073741824 /tmp",
+                                       "tmpfs 1073741824 /home/u",
                                        "ro_bind /usr /usr",
                                        "symlink usr/bin /bin",
                                        "ro_data DATA /etc/passwd",
@@ -215,7 +216,8 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
   REQUIRE(policy.landlock_helper == h.landlock_helper);
   REQUIRE(policy.landlock_abi == 7);
   REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) scopes "
-                                     "abstract Unix sockets and signals, then runs the agent");
+                                     "abstract Unix sockets and signals and refuses listening on TCP ports, then runs "
+                                     "the agent");
   REQUIRE(landlock_rules(policy).empty());  // scopes only: the file system stays as bwrap made it
   REQUIRE(policy.command == std::vector<std::string>{"/usr/bin/crush", "--yolo"});
   REQUIRE(std::find(policy.notes.begin(), policy.notes.end(), k_unscoped) == policy.notes.end());
@@ -229,8 +231,19 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     REQUIRE(std::find(off.notes.begin(), off.notes.end(), k_unscoped) == off.notes.end());
     REQUIRE(bwrap_argv("bwrap", 9, off).at(4) == "/usr/bin/crush");
   }
-  SECTION("ABI 5 has no scopes: no helper, a note") {
+  SECTION("ABI 5 has no scopes: the helper for TCP binding only, a note") {
     h.landlock_abi = 5;
+    auto agent = crush_agent();
+    agent.bind_ports = {value("8080", 12), value("3000", 12)};
+    auto old = make_policy(agent, resolution(), h, project(), {});
+    REQUIRE(old.landlock_helper == h.landlock_helper);
+    REQUIRE(describe_helper(old) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) refuses "
+                                    "listening on TCP ports but 8080, 3000, then runs the agent");
+    REQUIRE(old.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and no Landlock scopes "
+                               "on this kernel)");
+  }
+  SECTION("ABI 3 has no network rules: no helper, a note") {
+    h.landlock_abi = 3;
     auto old = make_policy(crush_agent(), resolution(), h, project(), {});
     REQUIRE(old.landlock_helper.empty());
     REQUIRE(old.notes.at(0) == k_unscoped);
@@ -239,8 +252,9 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     h.landlock_helper.clear();
     auto missing = make_policy(crush_agent(), resolution(), h, project(), {});
     REQUIRE(missing.landlock_helper.empty());
-    REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and the Landlock "
-                                   "helper libexec/jailed/jailed-landlock is not installed)");
+    REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable, and the agent may listen on any "
+                                   "TCP port (network = on and the Landlock helper libexec/jailed/jailed-landlock is "
+                                   "not installed)");
   }
 }
 
@@ -558,7 +572,7 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
   REQUIRE(render(policy.mounts) == std::vector<std::string>{
                                        "proc  /proc",
                                        "dev  /dev",
-                                       "tmpfs  /tmp",
+                                       "tmpfs 1073741824 /tmp",
                                        "bind /home/u/.local/state/jailed/homes/claude-code /home/u",
                                        "ro_bind /usr /usr",
                                        "symlink usr/bin /bin",
