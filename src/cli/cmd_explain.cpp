@@ -77,8 +77,9 @@ std::string size_text(uint64_t bytes) {
 // of the user's processes).
 std::string limits_text(const sandbox::Limits& limits, bool gated) {
   std::string processes = std::to_string(limits.processes) + " processes and threads at once (" + limits.processes_from + ")";
-  if (!gated) processes = "no process limit (it needs the Landlock helper; " + limits.processes_from + " asks for " +
-                          std::to_string(limits.processes) + ")";
+  std::string asked = limits.processes_from + " asks for " + std::to_string(limits.processes);
+  if (!gated) processes = "no process limit (it needs the Landlock helper; " + asked + ")";
+  if (limits.root_caller) processes = "no process limit (the kernel does not apply one to root; " + asked + ")";
   return "/tmp and the empty home hold " + size_text(limits.tmpfs_bytes) + " each (" + limits.tmpfs_from + "); " +
          processes + "; " + size_text(limits.memory_bytes) + " of data memory per process (" + limits.memory_from +
          "); no core dumps";
@@ -203,7 +204,8 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
             << ",\"store_paths\":" << json_list(policy.store_paths)
             << ",\"landlock_helper\":" << (policy.landlock_helper.empty() ? "null" : json_string(policy.landlock_helper))
             << ",\"limits\":{\"tmpfs_bytes\":" << policy.limits.tmpfs_bytes
-            << ",\"processes\":" << (gated ? std::to_string(policy.limits.processes) : "null")
+            << ",\"processes\":"
+            << (gated && !policy.limits.root_caller ? std::to_string(policy.limits.processes) : "null")
             << ",\"memory_bytes\":" << policy.limits.memory_bytes << ",\"core_dumps\":false,\"bind_ports\":[";
   for (size_t i = 0; i < policy.limits.bind_ports.size(); ++i) std::cout << (i ? "," : "") << policy.limits.bind_ports[i];
   std::cout << "]},\"reachable\":" << json_string(reach_text(policy))

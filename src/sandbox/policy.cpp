@@ -208,6 +208,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   }
   mounts.add(MountKind::dev, "", "/dev", "minimal /dev: null, zero, random, tty, a private pty");
   policy.limits = make_limits(agent);
+  policy.limits.root_caller = host.uid == 0;
   // Bounded: a tmpfs lives in the host's memory.
   std::string tmpfs_size = std::to_string(policy.limits.tmpfs_bytes);
   mounts.add(MountKind::tmpfs, tmpfs_size, "/tmp", "empty /tmp");

@@ -52,6 +52,7 @@ struct Limits {
   uint64_t processes = 0;     // processes and threads at once (RLIMIT_NPROC, set inside the jail)
   uint64_t memory_bytes = 0;  // data memory of each process (RLIMIT_DATA)
   std::vector<uint16_t> bind_ports;  // TCP ports the agent may bind (Landlock, network = on)
+  bool root_caller = false;   // the kernel exempts uid 0 from RLIMIT_NPROC: no process limit
   std::string tmpfs_from, processes_from, memory_from;
   bool operator==(const Limits&) const = default;
 };
