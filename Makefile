@@ -130,7 +130,7 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB) | $(BUILD)/jailed-landlock
 # every launch, and a libc's start-up costs more than its work). Own flags: no sanitizers,
 # exceptions, RTTI or stack protector (which needs libc's TLS); no libc at all.
 $(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_access.hpp src/sandbox/landlock_calls.hpp \
-                          src/sandbox/raw_syscall.hpp
+                          src/sandbox/raw_syscall.hpp src/sandbox/mount_check.hpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++20 $(WARNINGS) -Isrc -Os -static -nostdlib -ffreestanding -fno-stack-protector -fno-exceptions \
 	  -fno-rtti -fno-asynchronous-unwind-tables -s -o $@ $<
