@@ -9,6 +9,7 @@
 #include "cli/output.hpp"
 #include "config/find.hpp"
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/landlock_access.hpp"
 #include "sandbox/seccomp.hpp"
@@ -56,6 +57,10 @@ NominalFds nominal_fds(const sandbox::Policy& policy, bool gated) {
       fds.plan.files.push_back(next++);
     }
   }
+  // Without the helper, sources agents could redirect are bound from descriptors (launcher.cpp).
+  if (!gated) {
+    for (size_t index : sandbox::redirectable_mounts(policy)) fds.plan.bind_fds[index] = next++;
+  }
   fds.args = next++;
   if (gated) {
     fds.helper = next++;
@@ -99,6 +104,14 @@ std::string reach_text(const sandbox::Policy& policy) {
   return text + "; listening on TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but on " + util::join(ports, ", "));
 }
 
+// Returns how the binds agents could redirect (a source beneath a writable one) are pinned.
+std::string resolved_text(const sandbox::Policy& policy, bool gated) {
+  std::string count = std::to_string(sandbox::redirectable_mounts(policy).size()) + " binds whose source agents can write";
+  return gated ? count + ": the helper runs the agent only if the jail shows at each the very file jailed resolved, "
+                         "reached without a symlink"
+               : count + ": bound from descriptors jailed opened once, without following a symlink";
+}
+
 // Forwarded variables come from the caller's environment and may be secrets: explain
 // names them but never prints their values.
 std::set<std::string> forwarded_names(const config::AgentConfig& agent) {
@@ -133,6 +146,7 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
             << (policy.landlock_helper.empty() ? "" : "  landlock:  " + sandbox::describe_helper(policy) + "\n")
             << "  limits:    " << limits_text(policy.limits, gated) << "\n"
             << "  reachable: " << reach_text(policy) << "\n"
+            << "  resolved:  " << resolved_text(policy, gated) << "\n"
             << "\nfile system, in order (later entries cover earlier ones):\n";
   for (const auto& mount : policy.mounts) {
     out << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);

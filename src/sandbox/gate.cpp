@@ -147,22 +147,32 @@ Status exec_gated(const std::string& bwrap, const Gate& gate) {
 
 }  // namespace
 
-Result<std::vector<MountCheck>> mount_checks(const Policy& policy) {
+std::vector<size_t> redirectable_mounts(const Policy& policy) {
   std::vector<std::string> writable;
   for (const auto& mount : policy.mounts) {
     if (mount.kind == MountKind::bind) writable.push_back(mount.source);
   }
-  auto agent_writable = [&](const std::string& path) {
-    return std::any_of(writable.begin(), writable.end(), [&](const std::string& root) { return util::is_within(path, root); });
-  };
+  std::vector<size_t> out;
+  for (size_t i = 0; i < policy.mounts.size(); ++i) {
+    const Mount& mount = policy.mounts[i];
+    if (mount.kind != MountKind::bind && mount.kind != MountKind::ro_bind) continue;
+    if (std::any_of(writable.begin(), writable.end(), [&](const std::string& root) { return util::is_within(mount.source, root); })) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<MountCheck>> mount_checks(const Policy& policy) {
   std::vector<MountCheck> checks;
-  for (const auto& mount : policy.mounts) {
-    bool bind = mount.kind == MountKind::bind || mount.kind == MountKind::ro_bind;
+  auto redirectable = redirectable_mounts(policy);
+  for (size_t i = 0; i < policy.mounts.size(); ++i) {
+    const Mount& mount = policy.mounts[i];
     if (mount.kind == MountKind::empty_ro) {
       checks.push_back({k_check_empty, mount.target});
       continue;
     }
-    if (!bind || !agent_writable(mount.source)) continue;
+    if (std::find(redirectable.begin(), redirectable.end(), i) == redirectable.end()) continue;
     int fd = open_no_symlinks(mount.source.c_str());
     struct stat st {};
     int failed = fd < 0 ? fd : stat_fd(fd, st);

@@ -64,6 +64,10 @@ struct RunExtras {
   std::vector<MountCheck> checks;
 };
 
+// Returns the indices of `policy`'s bind and read-only bind mounts whose source lies where
+// agents can write (beneath a read-write bind's source), and so could be redirected.
+std::vector<size_t> redirectable_mounts(const Policy& policy);
+
 // Returns the checks of `policy`'s mounts whose source lies where agents can write (beneath a
 // read-write bind's source): an agent could swap such a path for a symlink between jailed's
 // check and bwrap's bind, or under bwrap's feet. Each source is opened without following a

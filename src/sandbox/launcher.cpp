@@ -14,6 +14,7 @@
 
 #include "sandbox/bwrap_args.hpp"
 #include "sandbox/gate.hpp"
+#include "sandbox/mount_check.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -187,6 +188,18 @@ Status launch(const Policy& policy, const std::string& bwrap) {
   auto seccomp = seccomp_program_fd();
   if (!seccomp) return seccomp.failure();
   plan.seccomp = fds.keep(*seccomp);
+  // No helper checks the mounts here: each source agents could redirect is opened once, without
+  // following a symlink, and bwrap binds the descriptor.
+  for (size_t index : redirectable_mounts(policy)) {
+    int fd = open_no_symlinks(policy.mounts[index].source.c_str());
+    if (fd < 0) {
+      errno = -fd;
+      return fail("refusing to start: cannot open " + util::printable(policy.mounts[index].source) +
+                      " without following a symlink: " + errno_text(),
+                  ExitCode::not_allowed);
+    }
+    plan.bind_fds[index] = fds.keep(fd);
+  }
   auto files = data_files(policy);
   if (!files) return files.failure();
   for (const auto& content : *files) {

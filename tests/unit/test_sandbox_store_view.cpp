@@ -126,7 +126,7 @@ TEST_CASE("store view: without Landlock, each closure path bound on its own, las
   REQUIRE(bwrap_argv("bwrap", 9, policy) == std::vector<std::string>{"bwrap", "--args", "9", "--", k_agent + "/bin/bot"});
   REQUIRE(describe_store(policy) == "3 paths, bound one by one");
 
-  auto options = bwrap_options(policy, FdPlan{3, {4, 5}});
+  auto options = bwrap_options(policy, FdPlan{3, {4, 5}, {}});
   std::vector<std::string> unlisted = {"--perms", "0111", "--tmpfs", "/nix/store"};
   auto at = std::search(options.begin(), options.end(), unlisted.begin(), unlisted.end());
   REQUIRE(at != options.end());
