@@ -82,7 +82,7 @@ find /proc -regex "/proc/[0-9].*" -prune -o \( -path /proc/self -o -path /proc/t
 allowed() {
   case $1 in
     "MOUNT $P" | "MOUNT $P/"* | "MOUNT $WORK/shared" | "MOUNT $HOME" | "MOUNT $HOME/.config/tool") return 0 ;;
-    "MOUNT /tmp" | "MOUNT /dev" | "MOUNT /dev/"* | "MOUNT /proc") return 0 ;;
+    "MOUNT /tmp" | "MOUNT /dev/"* | "MOUNT /proc") return 0 ;;
     "PROC /proc/pressure/"* | "PROC /proc/mtrr") return 0 ;;
   esac
   return 1
@@ -195,6 +195,13 @@ expect_contains "$(t "resources: /tmp holds no more than tmpfs-size")" "tmp=1677
 expect_contains "$(t "resources: ... nor does the empty home")" "home=16777216" "$OUT"
 old_bwrap "$L" 'head -c 32M /dev/zero > /tmp/fill; echo "tmp=$(stat -c %s /tmp/fill)"'
 expect_contains "$(t "resources: control: an unbounded tmpfs takes it all")" "tmp=33554432" "$OUT"
+dev_fill='head -c 32M /dev/zero > /dev/shm/fill 2>/dev/null; echo "dev=$(stat -c %s /dev/shm/fill 2>/dev/null || echo none)"'
+jrun "$L" a "$dev_fill"
+expect_contains "$(t "resources: nothing can be written into /dev, bwrap's unbounded tmpfs")" "dev=none" "$OUT"
+if [ -n "$ROOT" ]; then
+  old_bwrap "$L" "$dev_fill"
+  expect_contains "$(t "resources: control: root's jail fills /dev without bound")" "dev=33554432" "$OUT"
+fi
 ulimit -c unlimited 2>/dev/null || ulimit -c "$(ulimit -H -c)"
 jrun "$L" a 'echo "core=$(ulimit -c)"; ulimit -c unlimited 2>/dev/null && echo RAISED; sleep 30 & kill -SEGV $!; wait; ls core* 2>/dev/null | wc -l'
 expect_contains "$(t "resources: no core dumps")" "core=0" "$OUT"

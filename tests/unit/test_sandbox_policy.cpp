@@ -124,6 +124,7 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
                                        "ro_bind /proc/sys /proc/sys",
                                        "ro_bind /proc/sysrq-trigger /proc/sysrq-trigger",
                                        "dev  /dev",
+                                       "remount_ro  /dev",
                                        "tmpfs 1073741824 /tmp",
                                        "tmpfs 1073741824 /home/u",
                                        "ro_bind /usr /usr",
@@ -572,6 +573,7 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
   REQUIRE(render(policy.mounts) == std::vector<std::string>{
                                        "proc  /proc",
                                        "dev  /dev",
+                                       "remount_ro  /dev",
                                        "tmpfs 1073741824 /tmp",
                                        "bind /home/u/.local/state/jailed/homes/claude-code /home/u",
                                        "ro_bind /usr /usr",

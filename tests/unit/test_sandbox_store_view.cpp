@@ -72,7 +72,7 @@ std::vector<std::string> render(const Policy& policy) {
   return out;
 }
 
-const std::vector<std::string> k_head = {"fresh  /proc", "fresh  /dev", "fresh 1073741824 /tmp",
+const std::vector<std::string> k_head = {"fresh  /proc", "fresh  /dev", "remount_ro  /dev", "fresh 1073741824 /tmp",
                                            "fresh 1073741824 /home/u"};
 const std::vector<std::string> k_tail = {
     "symlink " + k_coreutils + "/bin/env /usr/bin/env", "symlink " + k_bash + "/bin/sh /bin/sh",
@@ -157,7 +157,7 @@ TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sand
   resolution.full_store = true;
   auto policy = make_policy(agent(), resolution, host(7), project(), {});
   REQUIRE(render(policy) == expected({"ro_bind /nix/store /nix/store"}));
-  REQUIRE(policy.mounts[4].reason == "store = full: all of /nix/store, unconfined");
+  REQUIRE(policy.mounts[5].reason == "store = full: all of /nix/store, unconfined");
   REQUIRE(policy.store_view == StoreView::full);
   REQUIRE(policy.store_paths.empty());
   REQUIRE(policy.landlock_helper.empty());
