@@ -41,7 +41,8 @@ endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
              src/util/hash.cpp src/util/spellcheck.cpp src/util/process.cpp src/util/line_diff.cpp \
-             src/util/tree_digest.cpp src/util/accounts.cpp src/util/no_dlopen.cpp src/util/terminal_text.cpp
+             src/util/tree_digest.cpp src/util/accounts.cpp src/util/no_dlopen.cpp src/util/terminal_text.cpp \
+             src/util/path_walk.cpp
 config_SRCS := src/config/reader.cpp src/config/schema.cpp src/config/presets.cpp \
                src/config/jail_config.cpp src/config/find.cpp
 trust_SRCS := src/trust/trust_store.cpp src/trust/subject.cpp src/trust/changes.cpp
@@ -54,7 +55,7 @@ cache_SRCS := src/cache/cache_key.cpp src/cache/gc_roots.cpp src/cache/closure_c
 sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox/host_probe.cpp src/sandbox/agent_home.cpp \
                 src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp src/sandbox/seccomp_build.cpp \
                 src/sandbox/launcher.cpp src/sandbox/landlock.cpp src/sandbox/store_view.cpp src/sandbox/closure_rules.cpp \
-                src/sandbox/gate.cpp
+                src/sandbox/gate.cpp src/sandbox/grant_paths.cpp
 cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
@@ -129,7 +130,7 @@ $(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB) | $(BUILD)/jailed-landlock
 # every launch, and a libc's start-up costs more than its work). Own flags: no sanitizers,
 # exceptions, RTTI or stack protector (which needs libc's TLS); no libc at all.
 $(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_access.hpp src/sandbox/landlock_calls.hpp \
-                          src/sandbox/raw_syscall.hpp
+                          src/sandbox/raw_syscall.hpp src/sandbox/mount_check.hpp
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++20 $(WARNINGS) -Isrc -Os -static -nostdlib -ffreestanding -fno-stack-protector -fno-exceptions \
 	  -fno-rtti -fno-asynchronous-unwind-tables -s -o $@ $<

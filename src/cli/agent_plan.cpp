@@ -74,6 +74,7 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
 
 int run_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
               const std::vector<std::string>& agent_args) {
+  sandbox::check_standard_descriptors().take();
   // Check the sandbox first: without bwrap nothing else matters.
   std::string bwrap = sandbox::find_bwrap().take();
   sandbox::check_user_namespaces(bwrap).take();

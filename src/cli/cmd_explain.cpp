@@ -9,7 +9,9 @@
 #include "cli/output.hpp"
 #include "config/find.hpp"
 #include "sandbox/bwrap_args.hpp"
+#include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
+#include "sandbox/landlock_access.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/store_view.hpp"
 #include "shell/shell.hpp"
@@ -55,12 +57,59 @@ NominalFds nominal_fds(const sandbox::Policy& policy, bool gated) {
       fds.plan.files.push_back(next++);
     }
   }
+  // Without the helper, sources agents could redirect are bound from descriptors (launcher.cpp).
+  if (!gated) {
+    for (size_t index : sandbox::redirectable_mounts(policy)) fds.plan.bind_fds[index] = next++;
+  }
   fds.args = next++;
   if (gated) {
     fds.helper = next++;
     fds.gate = next++;
   }
   return fds;
+}
+
+// Returns `bytes` in the largest binary unit that divides it: 1 GiB, 512 MiB.
+std::string size_text(uint64_t bytes) {
+  const char* units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  size_t unit = 0;
+  while (unit + 1 < std::size(units) && bytes >= 1024 && bytes % 1024 == 0) bytes /= 1024, ++unit;
+  return std::to_string(bytes) + " " + units[unit];
+}
+
+// Returns what the jail may consume, in words. `gated`: the helper runs, and sets the
+// process limit inside the jail (jailed cannot set it from outside without counting all
+// of the user's processes).
+std::string limits_text(const sandbox::Limits& limits, bool gated) {
+  std::string processes = std::to_string(limits.processes) + " processes and threads at once (" + limits.processes_from + ")";
+  std::string asked = limits.processes_from + " asks for " + std::to_string(limits.processes);
+  if (!gated) processes = "no process limit (it needs the Landlock helper; " + asked + ")";
+  if (limits.root_caller) processes = "no process limit (the kernel does not apply one to root; " + asked + ")";
+  return "/tmp and the empty home hold " + size_text(limits.tmpfs_bytes) + " each (" + limits.tmpfs_from + "); " +
+         processes + "; " + size_text(limits.memory_bytes) + " of data memory per process (" + limits.memory_from +
+         "); no core dumps";
+}
+
+// Returns what the agent can reach over the network, in words.
+std::string reach_text(const sandbox::Policy& policy) {
+  if (!policy.network) return "nothing outside the jail (a network namespace of its own)";
+  std::string text = "the host's network: every address the host reaches, including services listening on the "
+                     "host's loopback (127.0.0.1, ::1) and UDP; an abstract Unix socket name the agent binds can be "
+                     "reached by host programs that connect to it";
+  if (sandbox::landlock::handled_net(policy.landlock_abi, true) == 0 || policy.landlock_helper.empty()) {
+    return text + "; the agent may listen on any TCP port";
+  }
+  std::vector<std::string> ports;
+  for (uint16_t port : policy.limits.bind_ports) ports.push_back(std::to_string(port));
+  return text + "; listening on TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but on " + util::join(ports, ", "));
+}
+
+// Returns how the binds agents could redirect (a source beneath a writable one) are pinned.
+std::string resolved_text(const sandbox::Policy& policy, bool gated) {
+  std::string count = std::to_string(sandbox::redirectable_mounts(policy).size()) + " binds whose source agents can write";
+  return gated ? count + ": the helper runs the agent only if the jail shows at each the very file jailed resolved, "
+                         "reached without a symlink"
+               : count + ": bound from descriptors jailed opened once, without following a symlink";
 }
 
 // Forwarded variables come from the caller's environment and may be secrets: explain
@@ -95,6 +144,9 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
             << "  directory: " << quote(policy.chdir) << "\n"
             << (policy.store_view == sandbox::StoreView::none ? "" : "  store:     " + describe_store(policy) + "\n")
             << (policy.landlock_helper.empty() ? "" : "  landlock:  " + sandbox::describe_helper(policy) + "\n")
+            << "  limits:    " << limits_text(policy.limits, gated) << "\n"
+            << "  reachable: " << reach_text(policy) << "\n"
+            << "  resolved:  " << resolved_text(policy, gated) << "\n"
             << "\nfile system, in order (later entries cover earlier ones):\n";
   for (const auto& mount : policy.mounts) {
     out << "  " << kind_word(mount.kind) << "\t" << quote(mount.target);
@@ -142,7 +194,8 @@ void print_text(const AgentPlan& plan, const std::vector<std::string>& options, 
   print_out(text.str());
 }
 
-void print_json(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv) {
+void print_json(const AgentPlan& plan, const std::vector<std::string>& options, const std::vector<std::string>& argv,
+                bool gated) {
   const auto& policy = plan.policy;
   auto hidden = forwarded_names(plan.agent);
   std::cout << "{\"agent\":" << json_string(plan.agent.name) << ",\"file\":" << json_string(plan.config.file)
@@ -164,6 +217,12 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
   std::cout << "},\"store_view\":" << json_string(sandbox::store_view_name(policy.store_view))
             << ",\"store_paths\":" << json_list(policy.store_paths)
             << ",\"landlock_helper\":" << (policy.landlock_helper.empty() ? "null" : json_string(policy.landlock_helper))
+            << ",\"limits\":{\"tmpfs_bytes\":" << policy.limits.tmpfs_bytes
+            << ",\"processes\":"
+            << (gated && !policy.limits.root_caller ? std::to_string(policy.limits.processes) : "null")
+            << ",\"memory_bytes\":" << policy.limits.memory_bytes << ",\"core_dumps\":false,\"bind_ports\":[";
+  for (size_t i = 0; i < policy.limits.bind_ports.size(); ++i) std::cout << (i ? "," : "") << policy.limits.bind_ports[i];
+  std::cout << "]},\"reachable\":" << json_string(reach_text(policy))
             << ",\"seccomp_denies\":"
             << json_list(sandbox::seccomp_denials()) << ",\"notes\":" << json_list(policy.notes)
             << ",\"argv\":" << json_list(argv) << ",\"options\":" << json_list(options) << "}\n";
@@ -184,7 +243,7 @@ int cmd_explain(const Args& args) {
   auto argv = fds.gate < 0 ? sandbox::bwrap_argv("bwrap", fds.args, plan.policy)
                            : sandbox::gated_argv("bwrap", fds.args, fds.helper, fds.gate);
   if (values->has("json")) {
-    print_json(plan, shown_options, argv);
+    print_json(plan, shown_options, argv, fds.gate >= 0);
   } else {
     print_text(plan, shown_options, argv, fds.gate >= 0);
   }

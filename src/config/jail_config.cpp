@@ -75,6 +75,7 @@ std::vector<Value>* list_of(AgentConfig& agent, const std::string& key) {
   if (key == "config") return &agent.config;
   if (key == "env") return &agent.env;
   if (key == "setenv") return &agent.setenv;
+  if (key == "bind-ports") return &agent.bind_ports;
   return nullptr;
 }
 
@@ -112,6 +113,12 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       agent.store = first;
     } else if (entry.key == "backend") {
       agent.backend = first;
+    } else if (entry.key == "tmpfs-size") {
+      agent.tmpfs_size = Value{first, origin};
+    } else if (entry.key == "processes") {
+      agent.processes = Value{first, origin};
+    } else if (entry.key == "memory") {
+      agent.memory = Value{first, origin};
     } else {
       return fail(at(label, entry.line) + "key \"" + entry.key + "\" is not supported here");
     }

@@ -49,6 +49,10 @@ struct AgentConfig {
   std::string backend = "auto";     // auto | nix | host
   std::vector<Value> env;          // names of variables forwarded if set
   std::vector<Value> setenv;       // NAME=VALUE
+  std::optional<Value> tmpfs_size; // unset: the defaults of key_specs()
+  std::optional<Value> processes;
+  std::optional<Value> memory;
+  std::vector<Value> bind_ports;   // TCP ports the agent may bind (network = on)
   bool from_preset = false;        // a preset (built-in or user) defines this agent
 };
 

@@ -32,11 +32,16 @@ std::vector<KeySpec> make_specs() {
        "bind only the packages' closure, or all of /nix/store"},
       {"backend", T::choice, {"auto", "nix", "host"}, false, "auto",
        "where packages come from: nix, the host's system directories, or auto (nix when installed)"},
+      {"tmpfs-size", T::size, {}, false, "1G", "most bytes /tmp and the empty home may hold, each"},
+      {"processes", T::count, {}, false, "4096", "most processes and threads running at once in the jail"},
+      {"memory", T::size, {}, false, "8G", "most heap and other data memory each process may use"},
+      {"bind-ports", T::ports, {}, false, "none", "TCP ports the agent may listen on with network = on"},
   };
 }
 
 bool is_scalar(ValueType type) {
-  return type == ValueType::word || type == ValueType::boolean || type == ValueType::choice;
+  return type == ValueType::word || type == ValueType::boolean || type == ValueType::choice ||
+         type == ValueType::size || type == ValueType::count;
 }
 
 bool is_env_name(std::string_view name) {
@@ -136,6 +141,25 @@ std::optional<std::string> check_entry(const Entry& entry, const Section& sectio
         }
         break;
       }
+      case ValueType::size: {
+        uint64_t ignored = 0;
+        if (!parse_size(value, ignored) || ignored == 0) {
+          return "invalid size " + shown + " for " + quoted_key + " (use a number with K, M, G or T, such as 512M)";
+        }
+        break;
+      }
+      case ValueType::count: {
+        uint64_t ignored = 0;
+        if (!parse_count(value, ignored)) return "invalid number " + shown + " for " + quoted_key + " (use a whole number above 0)";
+        break;
+      }
+      case ValueType::ports: {
+        uint64_t port = 0;
+        if (!parse_count(value, port) || port > 65535) {
+          return "invalid port " + shown + " in " + quoted_key + " (use TCP port numbers from 1 to 65535)";
+        }
+        break;
+      }
       case ValueType::list:
         break;
     }
@@ -155,6 +179,37 @@ const KeySpec* find_key(std::string_view name) {
     if (spec.name == name) return &spec;
   }
   return nullptr;
+}
+
+bool parse_count(std::string_view word, uint64_t& out) {
+  if (word.empty() || word.size() > 10) return false;
+  uint64_t value = 0;
+  for (char c : word) {
+    if (c < '0' || c > '9') return false;
+    value = value * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (value == 0 || value > (1ULL << 31)) return false;
+  out = value;
+  return true;
+}
+
+bool parse_size(std::string_view word, uint64_t& out) {
+  uint64_t unit = 1;
+  if (!word.empty()) {
+    switch (word.back()) {
+      case 'K': case 'k': unit = 1ULL << 10; break;
+      case 'M': case 'm': unit = 1ULL << 20; break;
+      case 'G': case 'g': unit = 1ULL << 30; break;
+      case 'T': case 't': unit = 1ULL << 40; break;
+      default: break;
+    }
+    if (unit != 1) word.remove_suffix(1);
+  }
+  uint64_t number = 0;
+  // Up to 2^50 bytes (a pebibyte): far beyond any machine, and safe from overflow.
+  if (!parse_count(word, number) || number > (1ULL << 50) / unit) return false;
+  out = number * unit;
+  return true;
 }
 
 bool parse_bool(std::string_view word, bool& out) {

@@ -1,6 +1,7 @@
 // The keys a .jailed file may use, their types and defaults, and validation against them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,9 @@ enum class ValueType {
   path_list,  // a list of paths (~ and relative paths are expanded)
   env_names,  // a list of environment variable names
   assignments,  // a list of NAME=VALUE
+  size,       // one size in bytes: a number with an optional K, M, G or T suffix
+  count,      // one positive whole number
+  ports,      // a list of TCP port numbers (1-65535)
 };
 
 // Describes one key of format 1.
@@ -39,6 +43,12 @@ const KeySpec* find_key(std::string_view name);
 // Checks every entry of `doc` against the schema: unknown keys (with a suggestion),
 // keys in the wrong section, value counts, booleans, choices, variable names.
 Status validate(const Document& doc);
+
+// Parses a size such as 512M or 2G (suffixes K, M, G, T: powers of 1024); false if not one.
+bool parse_size(std::string_view word, uint64_t& out);
+
+// Parses a positive whole number up to 2^31; false if not one.
+bool parse_count(std::string_view word, uint64_t& out);
 
 // Parses a boolean word; returns false for anything not in on|off|true|false|yes|no.
 bool parse_bool(std::string_view word, bool& out);

@@ -115,9 +115,7 @@ bool reached_through_dir(const std::string& path, const config::AgentConfig& age
   }
   for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
     for (const auto& grant : *grants) {
-      bool missing = std::find(project.missing_grants.begin(), project.missing_grants.end(), grant.text) !=
-                     project.missing_grants.end();
-      if (!missing && util::is_within(path, grant.text)) return true;
+      if (util::is_within(path, grant.text)) return true;
     }
   }
   return false;

@@ -6,7 +6,13 @@ namespace {
 
 void add(std::vector<std::string>& out, std::initializer_list<std::string> args) { out.insert(out.end(), args); }
 
-void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& fds, size_t& file_index) {
+void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& fds, size_t& file_index, size_t index) {
+  // A source opened once: bwrap binds that very file, not whatever the path names by then.
+  if (auto pinned = fds.bind_fds.find(index); pinned != fds.bind_fds.end()) {
+    bool read_only = mount.kind == MountKind::ro_bind;
+    add(out, {read_only ? "--ro-bind-fd" : "--bind-fd", std::to_string(pinned->second), mount.target});
+    return;
+  }
   switch (mount.kind) {
     case MountKind::proc:
       add(out, {"--proc", mount.target});
@@ -15,6 +21,8 @@ void add_mount(std::vector<std::string>& out, const Mount& mount, const FdPlan& 
       add(out, {"--dev", mount.target});
       break;
     case MountKind::tmpfs:
+      // The source, when set, bounds it: a tmpfs takes the host's memory.
+      if (!mount.source.empty()) add(out, {"--size", mount.source});
       add(out, {"--tmpfs", mount.target});
       break;
     case MountKind::dir:
@@ -74,7 +82,7 @@ std::vector<std::string> bwrap_options(const Policy& policy, const FdPlan& fds) 
   add(out, {"--clearenv"});
   for (const auto& [name, value] : policy.env) add(out, {"--setenv", name, value});
   size_t file_index = 0;
-  for (const auto& mount : policy.mounts) add_mount(out, mount, fds, file_index);
+  for (size_t i = 0; i < policy.mounts.size(); ++i) add_mount(out, policy.mounts[i], fds, file_index, i);
   add(out, {"--chdir", policy.chdir});
   // No --new-session: TUIs need the controlling terminal. The seccomp filter denies TIOCSTI
   // and TIOCLINUX instead, so the agent cannot type into the user's shell through it.

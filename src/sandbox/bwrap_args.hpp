@@ -1,6 +1,7 @@
 // Turns a policy into bubblewrap's argument vector (pure; tests compare exact vectors).
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@ namespace jailed::sandbox {
 struct FdPlan {
   int seccomp = -1;         // the seccomp BPF program
   std::vector<int> files;   // one per ro_data or copy mount, in mount order: the file's content
+  std::map<size_t, int> bind_fds;  // by mount index: a bind's source, opened once (--bind-fd)
 };
 
 // Returns bwrap's options for `policy` (everything before "--"), passed via --args FD so

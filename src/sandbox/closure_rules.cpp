@@ -15,9 +15,17 @@ namespace jailed::sandbox {
 
 Result<int> create_helper_ruleset(const Policy& policy) {
   uint64_t handled = policy.store_view == StoreView::landlock ? landlock::handled_access(policy.landlock_abi) : 0;
-  int ruleset = landlock::create_ruleset(handled, landlock::scopes(policy.landlock_abi));
+  uint64_t net = landlock::handled_net(policy.landlock_abi, policy.network);
+  int ruleset = landlock::create_ruleset(handled, landlock::scopes(policy.landlock_abi), net);
   if (ruleset < 0) {
     return fail(std::string("cannot create a Landlock ruleset: ") + std::strerror(-ruleset), ExitCode::no_sandbox);
+  }
+  if (net == 0) return ruleset;
+  for (uint16_t port : policy.limits.bind_ports) {
+    if (int added = landlock::add_port_rule(ruleset, port); added != 0) {
+      ::close(ruleset);
+      return fail("cannot allow binding TCP port " + std::to_string(port) + ": " + std::strerror(-added), ExitCode::no_sandbox);
+    }
   }
   return ruleset;
 }

@@ -8,7 +8,8 @@
 namespace jailed::sandbox {
 
 // Returns a new ruleset (close-on-exec) for policy.landlock_helper: the file-system rights it
-// handles for the landlock store view (none otherwise) and the scopes of policy.landlock_abi.
+// handles for the landlock store view (none otherwise), the scopes of policy.landlock_abi and, on
+// the host's network, TCP binding with a rule per allowed port (policy.limits.bind_ports).
 Result<int> create_helper_ruleset(const Policy& policy);
 
 // Adds one read-and-execute rule per closure path (policy.store_paths) to `ruleset`, opened

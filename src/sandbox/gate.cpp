@@ -5,6 +5,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,9 +18,12 @@
 #include "sandbox/closure_rules.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/launcher.hpp"
+#include "sandbox/mount_check.hpp"
 #include "sandbox/seccomp.hpp"
 #include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 
 namespace jailed::sandbox {
 namespace {
@@ -143,10 +147,66 @@ Status exec_gated(const std::string& bwrap, const Gate& gate) {
 
 }  // namespace
 
-std::string run_message(const std::string& rules, const std::vector<std::string>& command) {
+std::vector<size_t> redirectable_mounts(const Policy& policy) {
+  std::vector<std::string> writable;
+  for (const auto& mount : policy.mounts) {
+    if (mount.kind == MountKind::bind) writable.push_back(mount.source);
+  }
+  std::vector<size_t> out;
+  for (size_t i = 0; i < policy.mounts.size(); ++i) {
+    const Mount& mount = policy.mounts[i];
+    if (mount.kind != MountKind::bind && mount.kind != MountKind::ro_bind) continue;
+    if (std::any_of(writable.begin(), writable.end(), [&](const std::string& root) { return util::is_within(mount.source, root); })) {
+      out.push_back(i);
+    }
+  }
+  return out;
+}
+
+Result<std::vector<MountCheck>> mount_checks(const Policy& policy) {
+  std::vector<MountCheck> checks;
+  auto redirectable = redirectable_mounts(policy);
+  for (size_t i = 0; i < policy.mounts.size(); ++i) {
+    const Mount& mount = policy.mounts[i];
+    if (mount.kind == MountKind::empty_ro) {
+      checks.push_back({k_check_empty, mount.target});
+      continue;
+    }
+    if (std::find(redirectable.begin(), redirectable.end(), i) == redirectable.end()) continue;
+    int fd = open_no_symlinks(mount.source.c_str());
+    struct stat st {};
+    int failed = fd < 0 ? fd : stat_fd(fd, st);
+    if (fd >= 0) ::close(fd);
+    if (failed != 0) {
+      return fail("refusing to start: " + util::printable(mount.source) +
+                      (failed == -ELOOP ? " became a symlink while the jail was being made (inspect it)"
+                                        : std::string(" cannot be checked: ") + std::strerror(-failed)),
+                  ExitCode::not_allowed);
+    }
+    char kind = mount.kind == MountKind::bind ? k_check_writable : k_check_read_only;
+    checks.push_back({kind, mount.target, static_cast<uint64_t>(st.st_dev), static_cast<uint64_t>(st.st_ino)});
+  }
+  // The jail shows the last mount at a target: only its check can hold.
+  std::vector<MountCheck> last;
+  for (auto it = checks.rbegin(); it != checks.rend(); ++it) {
+    if (std::none_of(last.begin(), last.end(), [&](const MountCheck& c) { return c.target == it->target; })) last.push_back(*it);
+  }
+  return std::vector<MountCheck>(last.rbegin(), last.rend());
+}
+
+std::string run_message(const std::string& rules, const std::vector<std::string>& command, const RunExtras& extras) {
   std::string message;
   add_field(message, "jailed-gate-1");
   add_field(message, "run");
+  add_field(message, std::to_string(extras.processes));
+  add_field(message, std::to_string(extras.memory_bytes));
+  add_field(message, std::to_string(extras.checks.size()));
+  for (const auto& check : extras.checks) {
+    add_field(message, std::string(1, check.kind));
+    add_field(message, check.target);
+    add_field(message, std::to_string(check.dev));
+    add_field(message, std::to_string(check.ino));
+  }
   add_field(message, std::to_string(std::count(rules.begin(), rules.end(), '\0') / 2));
   message += rules;
   add_field(message, std::to_string(command.size()));
@@ -186,6 +246,8 @@ Status send_hand_over(int& socket, const std::string& message, int ruleset) {
 
 Status launch_gated(const std::string& bwrap, const std::string& helper, const std::function<int(Gate&)>& planner) {
   if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  // The helper turns them off too; here they are off for bwrap and the planner as well.
+  if (auto off = turn_core_dumps_off(); !off) return off;
   auto gate = open_gate(helper);
   if (!gate) return gate.failure();
   CpuSpread spread;
@@ -226,7 +288,11 @@ Status hand_over(Gate& gate, const Policy& policy) {
     if (auto sent = write_and_close(gate.data_in[i], content, "a data file"); !sent) return sent;
   }
 
-  // Meanwhile: the ruleset, with a rule per closure path.
+  // Meanwhile: what the helper checks, and the ruleset, with a rule per closure path.
+  RunExtras extras{policy.limits.processes, policy.limits.memory_bytes, {}};
+  auto checks = mount_checks(policy);
+  if (!checks) return checks.failure();
+  extras.checks = std::move(*checks);
   int ruleset = -1;
   if (!policy.landlock_helper.empty()) {
     auto made = create_helper_ruleset(policy);
@@ -237,7 +303,7 @@ Status hand_over(Gate& gate, const Policy& policy) {
       return added;
     }
   }
-  auto sent = send_hand_over(gate.planner_end, run_message(landlock_rules(policy), policy.command), ruleset);
+  auto sent = send_hand_over(gate.planner_end, run_message(landlock_rules(policy), policy.command, extras), ruleset);
   if (ruleset >= 0) ::close(ruleset);
   return sent;
 }

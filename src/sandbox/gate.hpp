@@ -10,6 +10,7 @@
 // that dies sends nothing, and the helper refuses. See landlock_helper.cpp for the protocol.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -46,9 +47,37 @@ Status launch_gated(const std::string& bwrap, const std::string& helper, const s
 // hand_over_failure().
 Status hand_over(Gate& gate, const Policy& policy);
 
-// Returns the hand-over that has the helper add `rules` (landlock_rules()) to the ruleset sent
-// with it, apply it and run `command`.
-std::string run_message(const std::string& rules, const std::vector<std::string>& command);
+// One mount the helper checks before it runs the agent: that the jail shows at `target`, reached
+// without a symlink, the very file jailed resolved (device and inode), on a read-only mount for
+// a read-only bind; or, for a placeholder, an empty read-only tmpfs (mount_check.hpp's kinds).
+struct MountCheck {
+  char kind;
+  std::string target;
+  uint64_t dev = 0, ino = 0;
+  bool operator==(const MountCheck&) const = default;
+};
+
+// What a run hand-over carries besides the rules and the command.
+struct RunExtras {
+  uint64_t processes = 0;     // RLIMIT_NPROC inside the jail; 0: left as it is
+  uint64_t memory_bytes = 0;  // RLIMIT_DATA; 0: left as it is
+  std::vector<MountCheck> checks;
+};
+
+// Returns the indices of `policy`'s bind and read-only bind mounts whose source lies where
+// agents can write (beneath a read-write bind's source), and so could be redirected.
+std::vector<size_t> redirectable_mounts(const Policy& policy);
+
+// Returns the checks of `policy`'s mounts whose source lies where agents can write (beneath a
+// read-write bind's source): an agent could swap such a path for a symlink between jailed's
+// check and bwrap's bind, or under bwrap's feet. Each source is opened without following a
+// symlink; one that has become a symlink since it was resolved fails the launch.
+Result<std::vector<MountCheck>> mount_checks(const Policy& policy);
+
+// Returns the hand-over that has the helper set the limits of the jail's processes, check the
+// mounts, add `rules` (landlock_rules()) to the ruleset sent with it, apply it and run
+// `command`. Core dumps are always turned off.
+std::string run_message(const std::string& rules, const std::vector<std::string>& command, const RunExtras& extras = {});
 
 // Sends `message` through `socket`, with `ruleset` alongside unless -1, then closes `socket`
 // (-1 after): the helper reads to the end of the stream.

@@ -20,6 +20,13 @@ const char* const k_network_files[] = {"/etc/resolv.conf",    "/etc/hosts",     
 
 }  // namespace
 
+// The entries of a fresh /proc that act on the whole host rather than the jail's processes
+// (Docker's read-only list): sysctls (kernel.core_pattern runs a program as host root),
+// sysrq-trigger, IRQ affinity, bus and file-system tunables. bwrap's --proc covers some of them
+// only when it finds their directory writable, and sysctl writes are checked by uid, not by
+// capability, so a root caller's jail would write them despite --cap-drop ALL.
+const char* const k_host_global_proc[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
+
 HostFacts probe_host() {
   HostFacts host;
   host.uid = ::getuid();
@@ -44,6 +51,9 @@ HostFacts probe_host() {
     if (util::stat_path(file)) host.network_files.push_back(file);
   }
   host.localtime = util::stat_path("/etc/localtime").has_value();
+  for (const char* entry : k_host_global_proc) {
+    if (::access(entry, F_OK) == 0) host.host_global_proc.push_back(entry);
+  }
   // Probed at run time: the headers jailed was built with may predate the kernel it runs on.
   host.landlock_abi = probe_landlock_abi();
   host.landlock_helper = find_landlock_helper();

@@ -91,20 +91,25 @@ std::string landlock_rules(const Policy& policy) {
 
 void plan_scopes(const HostFacts& host, Policy& policy) {
   // With network = off the jail has a network namespace of its own, which holds none of the
-  // host's abstract sockets: nothing to scope.
+  // host's abstract sockets and whose ports no host program connects to: nothing to scope.
   if (!policy.network) return;
-  std::string reachable = "abstract Unix sockets of the host are reachable (network = on and ";
+  std::string reachable = "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port "
+                          "(network = on and ";
   if (std::string off = landlock_turned_off(host.env); !off.empty()) {
     policy.notes.push_back(reachable + "Landlock is turned off: JAILED_NO_LANDLOCK=" + off + ")");
     return;
   }
-  if (landlock::scopes(host.landlock_abi) == 0) {
-    policy.notes.push_back(reachable + "no Landlock scopes on this kernel)");
+  if (landlock::handled_net(host.landlock_abi, true) == 0) {
+    policy.notes.push_back(reachable + "no Landlock network rules or scopes on this kernel)");
     return;
   }
   if (host.landlock_helper.empty()) {
     policy.notes.push_back(reachable + "the Landlock helper libexec/jailed/jailed-landlock is not installed)");
     return;
+  }
+  if (landlock::scopes(host.landlock_abi) == 0) {
+    policy.notes.push_back("abstract Unix sockets of the host are reachable (network = on and no Landlock scopes on "
+                           "this kernel)");
   }
   // One helper does both: in the landlock store view it runs already, and every ruleset it
   // applies carries the scopes.
@@ -117,6 +122,12 @@ std::string describe_helper(const Policy& policy) {
   std::vector<std::string> does;
   if (policy.store_view == StoreView::landlock) does.push_back("confines the store to the closure");
   if (landlock::scopes(policy.landlock_abi) != 0) does.push_back("scopes abstract Unix sockets and signals");
+  if (landlock::handled_net(policy.landlock_abi, policy.network) != 0) {
+    std::vector<std::string> ports;
+    for (uint16_t port : policy.limits.bind_ports) ports.push_back(std::to_string(port));
+    does.push_back(ports.empty() ? "refuses listening on TCP ports"
+                                 : "refuses listening on TCP ports but " + util::join(ports, ", "));
+  }
   return policy.landlock_helper + " (run from a descriptor) " + util::join(does, " and ") + ", then runs the agent";
 }
 

@@ -30,6 +30,9 @@ constexpr uint64_t k_make_sym = 1ULL << 12;
 constexpr uint64_t k_refer = 1ULL << 13;     // ABI 2
 constexpr uint64_t k_truncate = 1ULL << 14;  // ABI 3
 
+constexpr uint64_t k_net_bind_tcp = 1ULL << 0;  // ABI 4: handled_access_net
+constexpr int k_rule_net_port = 2;
+
 constexpr uint64_t k_scope_abstract_unix_socket = 1ULL << 0;  // ABI 6
 constexpr uint64_t k_scope_signal = 1ULL << 1;                // ABI 6
 
@@ -39,7 +42,7 @@ constexpr uint64_t k_file_access = k_execute | k_write_file | k_read_file | k_tr
 // Returns the rights jailed handles (denies unless a rule grants them) under kernel ABI `abi`.
 // Only file-system rights up to ABI 3: IOCTL_DEV (ABI 5) would also police the terminal ioctls
 // TUIs need, which the seccomp filter already narrows (TIOCSTI, TIOCLINUX), and the network
-// rights (ABI 4) are the network namespace's job. Store confinement needs neither.
+// rights (ABI 4) are handled apart (handled_net). Store confinement needs neither.
 constexpr uint64_t handled_access(int abi) {
   if (abi < 1) return 0;
   uint64_t rights = (k_make_sym << 1) - 1;  // ABI 1: EXECUTE .. MAKE_SYM
@@ -77,4 +80,11 @@ constexpr uint64_t class_access(char rule_class, int abi) {
   return rights & handled_access(abi);
 }
 
+// Returns the network rights jailed handles under kernel ABI `abi`: on the host's network
+// (network = on), binding TCP ports, so that the agent cannot listen where host programs connect
+// (a fake service on a port they expect) unless the file lists the port. Connecting stays allowed.
+// With network = off the jail's own namespace holds any port it binds: nothing to handle.
+constexpr uint64_t handled_net(int abi, bool host_network) { return abi >= 4 && host_network ? k_net_bind_tcp : 0; }
+
 }  // namespace jailed::sandbox::landlock
+

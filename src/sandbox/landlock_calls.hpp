@@ -18,8 +18,14 @@ namespace jailed::sandbox::landlock {
 // passed (size 8): an older kernel rejects a larger struct whose extra fields are not zero.
 struct RulesetAttr {
   uint64_t handled_access_fs;
-  uint64_t handled_access_net;  // always 0: the network namespace decides the network
-  uint64_t scoped;
+  uint64_t handled_access_net;  // ABI 4
+  uint64_t scoped;              // ABI 6
+};
+
+// The kernel's struct landlock_net_port_attr (ABI 4).
+struct NetPortAttr {
+  uint64_t allowed_access;
+  uint64_t port;
 };
 
 // The kernel's struct landlock_path_beneath_attr (packed in the uapi header).
@@ -31,11 +37,18 @@ struct __attribute__((packed)) PathBeneathAttr {
 // Returns the kernel's Landlock ABI version, or -errno (ENOSYS, EOPNOTSUPP) without Landlock.
 inline long abi_version() { return raw_syscall(k_sys_create_ruleset, 0, 0, k_create_ruleset_version); }
 
-// Returns a new ruleset (close-on-exec) handling `handled_fs` and scoping `scoped`, or -errno.
-inline int create_ruleset(uint64_t handled_fs, uint64_t scoped) {
-  RulesetAttr attr{handled_fs, 0, scoped};
-  long size = scoped != 0 ? sizeof attr : sizeof attr.handled_access_fs;
+// Returns a new ruleset (close-on-exec) handling `handled_fs` and `handled_net` and scoping
+// `scoped`, or -errno. The struct is passed only as far as its last non-zero field reaches.
+inline int create_ruleset(uint64_t handled_fs, uint64_t scoped, uint64_t handled_net = 0) {
+  RulesetAttr attr{handled_fs, handled_net, scoped};
+  long size = scoped != 0 ? sizeof attr : handled_net != 0 ? 2 * sizeof(uint64_t) : sizeof attr.handled_access_fs;
   return static_cast<int>(raw_syscall(k_sys_create_ruleset, reinterpret_cast<long>(&attr), size, 0));
+}
+
+// Allows binding TCP `port`; returns 0 or -errno.
+inline int add_port_rule(int ruleset, uint16_t port) {
+  NetPortAttr rule{k_net_bind_tcp, port};
+  return static_cast<int>(raw_syscall(k_sys_add_rule, ruleset, k_rule_net_port, reinterpret_cast<long>(&rule), 0));
 }
 
 // Adds a rule granting `access` on the open file `fd`; returns 0 or -errno.

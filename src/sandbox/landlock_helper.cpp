@@ -3,12 +3,17 @@
 // Usage: jailed-landlock GATE
 //
 // GATE is a Unix stream socket. jailed sends NUL-terminated fields, then closes its end:
-//   jailed-gate-1  run  N  (CLASS PATH) x N  M  PROGRAM ARGS... (M words)   run the agent
+//   jailed-gate-1  run  PROCESSES  MEMORY  K  (KIND TARGET DEV INO) x K  N  (CLASS PATH) x N
+//                  M  PROGRAM ARGS... (M words)                      run the agent
 //   jailed-gate-1  exit STATUS                      jailed failed (and said why)
 // With "run" comes at most one descriptor (SCM_RIGHTS): the ruleset, to which jailed has added
 // a rule per closure path already. The N rules are those of the jail's own mounts, which exist
 // only in here: a class letter and a path ("w" "/tmp"). No ruleset: nothing to confine (no
-// Landlock here, or none needed). PROGRAM is absolute. Anything else, or nothing at all (jailed
+// Landlock here, or none needed). PROCESSES and MEMORY are the limits RLIMIT_NPROC and
+// RLIMIT_DATA of the agent's processes (0: left as they are). The K checks are of mounts whose
+// source agents could have swapped for a symlink (mount_check.hpp): the helper runs nothing
+// unless the jail shows at each TARGET, reached without a symlink, the file jailed resolved
+// (DEV, INO), read-only where it should be. PROGRAM is absolute. Anything else, or nothing at all (jailed
 // died first), and the agent never runs.
 //
 // Freestanding, without libc: bwrap runs it from a descriptor in a jail that has no /lib, on
@@ -17,6 +22,10 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <sys/prctl.h>
+#include <linux/magic.h>
+#include <sys/resource.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -26,6 +35,7 @@
 #include <cstdint>
 
 #include "sandbox/landlock_calls.hpp"
+#include "sandbox/mount_check.hpp"
 #include "sandbox/raw_syscall.hpp"
 
 namespace ll = jailed::sandbox::landlock;
@@ -242,6 +252,83 @@ void confine(int ruleset, Fields& fields, long count) {
   }
 }
 
+// Sets both the soft and the hard limit: the agent, without capabilities, cannot raise them.
+void limit(int resource, uint64_t value, const char* what) {
+  struct {
+    uint64_t soft, hard;
+  } bound{value, value};
+  if (long failed = raw_syscall(SYS_prlimit64, 0, resource, reinterpret_cast<long>(&bound), 0); failed != 0) {
+    die_errno(what, -failed);
+  }
+}
+
+// Sets the limits of the hand-over. RLIMIT_NPROC is set here, in the jail's user namespace,
+// rather than by jailed: there it counts the jail's processes only, while a limit set before
+// bwrap made the namespace would also count every other process of the user on the host. No
+// core dumps: they would land in the project (the working directory) holding the agent's memory.
+void set_limits(Fields& fields) {
+  const char* processes = fields.need();
+  const char* memory = fields.need();
+  long process_count = number(processes, 1L << 31);
+  long memory_bytes = number(memory, 1L << 58);
+  if (process_count < 0) die(k_cannot_run, "bad process limit from jailed", processes);
+  if (memory_bytes < 0) die(k_cannot_run, "bad memory limit from jailed", memory);
+  limit(RLIMIT_CORE, 0, "cannot turn core dumps off");
+  if (process_count > 0) limit(RLIMIT_NPROC, static_cast<uint64_t>(process_count), "cannot limit the processes");
+  if (memory_bytes > 0) limit(RLIMIT_DATA, static_cast<uint64_t>(memory_bytes), "cannot limit the memory");
+}
+
+// Parses a decimal number of up to 19 digits; false for anything else.
+bool unsigned_number(const char* text, uint64_t& value) {
+  value = 0;
+  size_t digits = 0;
+  for (const char* at = text; *at; ++at, ++digits) {
+    if (*at < '0' || *at > '9' || digits == 19) return false;
+    value = value * 10 + static_cast<uint64_t>(*at - '0');
+  }
+  return digits > 0;
+}
+
+// Runs the hand-over's mount checks: bwrap resolved each source and target by path, after
+// jailed had checked them, so an agent in another jail of the same project could have swapped
+// one for a symlink in between. A mismatch runs nothing.
+void check_mounts(Fields& fields) {
+  const char* text = fields.need();
+  long count = number(text, 1 << 16);
+  if (count < 0) die(k_cannot_run, "bad check count from jailed", text);
+  for (long i = 0; i < count; ++i) {
+    const char* kind = fields.need();
+    const char* target = fields.need();
+    const char* dev_text = fields.need();
+    const char* ino_text = fields.need();
+    uint64_t dev = 0, ino = 0;
+    if (length(kind) != 1 || !unsigned_number(dev_text, dev) || !unsigned_number(ino_text, ino)) {
+      die(k_cannot_run, "bad mount check from jailed for", target);
+    }
+    int fd = jailed::sandbox::open_no_symlinks(target);
+    if (fd < 0) die(k_cannot_run, "the jail does not show what jailed checked (a symlink on the way?) at", target);
+    struct stat st {};
+    struct statfs fs {};
+    bool ok = jailed::sandbox::stat_fd(fd, st) == 0 && raw_syscall(SYS_fstatfs, fd, reinterpret_cast<long>(&fs)) == 0;
+    raw_syscall(SYS_close, fd);
+    bool read_only = ok && (fs.f_flags & ST_RDONLY) != 0;
+    switch (kind[0]) {
+      case jailed::sandbox::k_check_writable:
+        ok = ok && st.st_dev == dev && st.st_ino == ino;
+        break;
+      case jailed::sandbox::k_check_read_only:
+        ok = ok && st.st_dev == dev && st.st_ino == ino && read_only;
+        break;
+      case jailed::sandbox::k_check_empty:
+        ok = ok && fs.f_type == TMPFS_MAGIC && read_only && S_ISDIR(st.st_mode);
+        break;
+      default:
+        ok = false;
+    }
+    if (!ok) die(k_cannot_run, "the jail does not show what jailed checked (was it replaced meanwhile?) at", target);
+  }
+}
+
 [[noreturn]] void run(int argc, char** argv, char** envp) {
   if (argc != 2) die(k_cannot_run, "usage: jailed-landlock GATE", nullptr);
   int ruleset = -1;
@@ -259,6 +346,8 @@ void confine(int ruleset, Fields& fields, long count) {
     raw_syscall(SYS_exit_group, status);
   }
   if (!same(verb, "run")) die(k_cannot_run, "not a hand-over from jailed", verb);
+  set_limits(fields);
+  check_mounts(fields);
   const char* text = fields.need();
   long count = number(text, 1 << 20);
   if (count < 0) die(k_cannot_run, "bad rule count from jailed", text);

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 
 #include "sandbox/bwrap_args.hpp"
 #include "sandbox/gate.hpp"
+#include "sandbox/mount_check.hpp"
 #include "sandbox/seccomp.hpp"
 #include "sandbox/store_view.hpp"
 #include "util/files.hpp"
@@ -65,6 +67,33 @@ Status close_inherited_on_exec() {
     }
   }
   ::closedir(dir);
+  return success();
+}
+
+Status turn_core_dumps_off() {
+  struct rlimit none {0, 0};
+  if (::setrlimit(RLIMIT_CORE, &none) != 0) return fail("cannot turn core dumps off: " + errno_text());
+  return success();
+}
+
+Status check_standard_descriptors() {
+  static const char* const k_names[] = {"standard input", "standard output", "standard error"};
+  for (int fd = 0; fd <= 2; ++fd) {
+    int flags = ::fcntl(fd, F_GETFL);
+    struct stat st {};
+    if (flags < 0 || ::fstat(fd, &st) != 0) continue;  // closed: main() opened /dev/null on it
+    std::string what = std::string(k_names[fd]) + " (descriptor " + std::to_string(fd) + ")";
+    if (flags & O_PATH) {
+      return fail("refusing to start: " + what + " is an O_PATH descriptor, which would let the agent open the host file "
+                  "it names; redirect it from a file, a pipe or /dev/null",
+                  ExitCode::usage);
+    }
+    if (S_ISDIR(st.st_mode)) {
+      return fail("refusing to start: " + what + " is a directory (as in 'jailed run AGENT < DIR'), which would let the "
+                  "agent open every file beneath it; redirect it from a file, a pipe or /dev/null",
+                  ExitCode::usage);
+    }
+  }
   return success();
 }
 
@@ -147,11 +176,30 @@ Status launch(const Policy& policy, const std::string& bwrap) {
     });
   }
   if (auto marked = close_inherited_on_exec(); !marked) return marked;
+  // Without the helper, the limits it would set inside are set here, except RLIMIT_NPROC: set
+  // before bwrap makes the user namespace it would count every process of the user on the host.
+  if (auto off = turn_core_dumps_off(); !off) return off;
+  if (policy.limits.memory_bytes > 0) {
+    struct rlimit data {policy.limits.memory_bytes, policy.limits.memory_bytes};
+    if (::setrlimit(RLIMIT_DATA, &data) != 0) return fail("cannot limit the memory: " + errno_text());
+  }
   Descriptors fds;
   FdPlan plan;
   auto seccomp = seccomp_program_fd();
   if (!seccomp) return seccomp.failure();
   plan.seccomp = fds.keep(*seccomp);
+  // No helper checks the mounts here: each source agents could redirect is opened once, without
+  // following a symlink, and bwrap binds the descriptor.
+  for (size_t index : redirectable_mounts(policy)) {
+    int fd = open_no_symlinks(policy.mounts[index].source.c_str());
+    if (fd < 0) {
+      errno = -fd;
+      return fail("refusing to start: cannot open " + util::printable(policy.mounts[index].source) +
+                      " without following a symlink: " + errno_text(),
+                  ExitCode::not_allowed);
+    }
+    plan.bind_fds[index] = fds.keep(fd);
+  }
   auto files = data_files(policy);
   if (!files) return files.failure();
   for (const auto& content : *files) {

@@ -20,6 +20,14 @@ Status check_user_namespaces(const std::string& bwrap);
 // parent (an open socket, a terminal, a pipe) leaks into the jail.
 Status close_inherited_on_exec();
 
+// Refuses a standard descriptor (0-2) that is a directory or an O_PATH descriptor: bwrap hands
+// them to the agent, which could then open anything beneath that host directory through it.
+Status check_standard_descriptors();
+
+// Turns core dumps off for jailed and everything it starts (soft and hard limit 0): a dump would
+// land in the agent's working directory, the project, holding the agent's memory.
+Status turn_core_dumps_off();
+
 // Returns bwrap's options for `policy` as --args reads them (each ends in a NUL byte), with the
 // data files on `plan`'s descriptors. Refuses a closure entry that is not a store path, and an
 // option holding a NUL byte (it would smuggle in options of its own).

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "config/schema.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/policy_parts.hpp"
 #include "sandbox/store_view.hpp"
@@ -54,6 +55,30 @@ class MountList {
  private:
   std::vector<Mount> m_mounts;
 };
+
+// Returns where a grant or config path really is (probe_project resolved it), or the path itself.
+std::string source_of(const std::string& path, const ProjectFacts& project) {
+  auto it = project.grant_sources.find(path);
+  return it == project.grant_sources.end() ? path : it->second;
+}
+
+// Returns the agent's limits: its keys, else the defaults key_specs() documents.
+Limits make_limits(const config::AgentConfig& agent) {
+  Limits limits;
+  auto pick = [](const std::optional<config::Value>& value, const char* key, bool size, uint64_t& out, std::string& from) {
+    const std::string& text = value ? value->text : config::find_key(key)->default_text;
+    from = value ? value->origin.label() : "default";
+    if (!(size ? config::parse_size(text, out) : config::parse_count(text, out))) out = 0;  // validated before
+  };
+  pick(agent.tmpfs_size, "tmpfs-size", true, limits.tmpfs_bytes, limits.tmpfs_from);
+  pick(agent.processes, "processes", false, limits.processes, limits.processes_from);
+  pick(agent.memory, "memory", true, limits.memory_bytes, limits.memory_from);
+  for (const auto& port : agent.bind_ports) {
+    uint64_t number = 0;
+    if (config::parse_count(port.text, number) && number <= 65535) limits.bind_ports.push_back(static_cast<uint16_t>(number));
+  }
+  return limits;
+}
 
 // A passwd/group field must not carry the separators of those files.
 std::string field(std::string text) {
@@ -146,9 +171,13 @@ std::vector<std::pair<std::string, std::string>> make_env(const config::AgentCon
   env.set("USER", host.user);
   env.set("LOGNAME", host.user);
   env.set("PATH", util::join(resolution.path_dirs, ":"));
-  for (const char* name : {"TERM", "COLORTERM", "LANG"}) env.forward(name);
-  for (const auto& [name, value] : host.env) {  // std::map: already sorted
-    if (util::starts_with(name, "LC_")) env.set(name, value);
+  for (const char* name : {"TERM", "COLORTERM"}) env.forward(name);
+  // The locale categories only, by name: an LC_ prefix alone would let any variable through
+  // (LC_SECRET_TOKEN); ssh's SendEnv LC_* shows people do name variables so.
+  for (const char* name : {"LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+                           "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE",
+                           "LC_MEASUREMENT", "LC_IDENTIFICATION"}) {
+    env.forward(name);
   }
   env.forward("TZ");
   env.set("TMPDIR", "/tmp");
@@ -174,8 +203,18 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   // 1. Fresh kernel views and empty scratch space; the real home is replaced by an empty one (or
   // the agent's private one) so ~/.ssh, ~/.aws, shell rc files and the like are not there at all.
   mounts.add(MountKind::proc, "", "/proc", "fresh /proc: only the jail's processes");
+  for (const auto& entry : host.host_global_proc) {
+    mounts.add(MountKind::ro_bind, entry, entry, "read-only: it acts on the whole host, not the jail");
+  }
   mounts.add(MountKind::dev, "", "/dev", "minimal /dev: null, zero, random, tty, a private pty");
-  mounts.add(MountKind::tmpfs, "", "/tmp", "empty /tmp");
+  // bwrap's /dev is a tmpfs without a size: a root jail could fill the host's memory through it.
+  // Its devices and ptys are mounts of their own and stay usable.
+  mounts.add(MountKind::remount_ro, "", "/dev", "read-only: no files beside the devices");
+  policy.limits = make_limits(agent);
+  policy.limits.root_caller = host.uid == 0;
+  // Bounded: a tmpfs lives in the host's memory.
+  std::string tmpfs_size = std::to_string(policy.limits.tmpfs_bytes);
+  mounts.add(MountKind::tmpfs, tmpfs_size, "/tmp", "empty /tmp");
   // An agent whose state includes files in the home (~/.claude.json) gets a private home kept
   // across sessions instead: a file bound on its own cannot be replaced by renaming a temp file
   // over it, and siblings such as ~/.claude.json.lock would vanish with a tmpfs.
@@ -189,7 +228,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     mounts.add(MountKind::bind, private_dir, home,
                "private home of agent " + agent.name + " (kept across sessions): holds " + util::join(shown, ", "));
   } else if (home.size() > 1 && home[0] == '/') {
-    mounts.add(MountKind::tmpfs, "", home, "empty home: none of your files");
+    mounts.add(MountKind::tmpfs, tmpfs_size, home, "empty home: none of your files");
   } else {
     policy.notes.push_back("home \"" + host.home + "\" is not an absolute directory; no empty home is made");
   }
@@ -227,24 +266,16 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& path : agent.config) {
     if (std::find(kept.begin(), kept.end(), path.text) != kept.end()) continue;
     if (is_config_file(path.text) && reached_through_dir(path.text, agent, host, project)) continue;
-    mounts.add(MountKind::bind, path.text, path.text, "agent state (" + path.origin.label() + ")");
+    mounts.add(MountKind::bind, source_of(path.text, project), path.text, "agent state (" + path.origin.label() + ")");
   }
 
-  // 7. Grants; read-only ones last so they win over a read-write grant above them.
-  auto grant = [&](const std::vector<config::Value>& paths, MountKind kind, const std::string& key,
-                   const std::string& reason) {
-    for (const auto& path : paths) {
-      std::string origin = path.origin.label();
-      if (std::find(project.missing_grants.begin(), project.missing_grants.end(), path.text) !=
-          project.missing_grants.end()) {
-        policy.notes.push_back(key + " path " + path.text + " does not exist (" + origin + "); skipped");
-      } else {
-        mounts.add(kind, path.text, path.text, reason + " (" + origin + ")");
-      }
-    }
+  // 7. Grants; read-only ones last so they win over a read-write grant above them. Each is bound
+  // from the real path probe_project resolved (and checked) once.
+  auto grant = [&](const std::vector<config::Value>& paths, MountKind kind, const std::string& reason) {
+    for (const auto& path : paths) mounts.add(kind, source_of(path.text, project), path.text, reason + " (" + path.origin.label() + ")");
   };
-  grant(agent.readwrite, MountKind::bind, "readwrite", "granted read-write");
-  grant(agent.readonly, MountKind::ro_bind, "readonly", "granted read-only");
+  grant(agent.readwrite, MountKind::bind, "granted read-write");
+  grant(agent.readonly, MountKind::ro_bind, "granted read-only");
 
   // 8. Last, so no read-write bind above can uncover them.
   protect(mounts, project);

@@ -3,6 +3,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <utility>
@@ -45,6 +46,17 @@ struct Mount {
   bool operator==(const Mount&) const = default;
 };
 
+// What the jail may consume. Each limit's `*_from` says where it was set, for explain.
+struct Limits {
+  uint64_t tmpfs_bytes = 0;   // /tmp and the empty home, each (bwrap --size)
+  uint64_t processes = 0;     // processes and threads at once (RLIMIT_NPROC, set inside the jail)
+  uint64_t memory_bytes = 0;  // data memory of each process (RLIMIT_DATA)
+  std::vector<uint16_t> bind_ports;  // TCP ports the agent may bind (Landlock, network = on)
+  bool root_caller = false;   // the kernel exempts uid 0 from RLIMIT_NPROC: no process limit
+  std::string tmpfs_from, processes_from, memory_from;
+  bool operator==(const Limits&) const = default;
+};
+
 // Everything that decides the jail, computed before anything runs.
 struct Policy {
   std::string agent;
@@ -60,6 +72,7 @@ struct Policy {
   int landlock_abi = 0;                  // the ABI the ruleset is built for (store_view landlock)
   std::map<std::string, std::string> store_links;  // per-path view: closure symlinks, made symlinks inside
   std::string landlock_helper;           // jailed-landlock on the host, run in front of command; "" for none
+  Limits limits;
 };
 
 // Facts about the caller and the host that the policy depends on.
@@ -73,6 +86,7 @@ struct HostFacts {
   std::map<std::string, std::string> env;   // the caller's environment
   std::vector<std::string> network_files;   // existing /etc files for DNS and TLS
   bool localtime = false;                   // /etc/localtime exists
+  std::vector<std::string> host_global_proc;  // existing /proc entries that act on the whole host
   int landlock_abi = 0;                     // the kernel's Landlock ABI; 0 without Landlock
   std::string landlock_helper;              // jailed-landlock on the host; "" if not installed
   std::string store_env;                    // a package's bin/env for /usr/bin/env (probe_store)
@@ -84,7 +98,8 @@ struct HostFacts {
 struct ProjectFacts {
   std::string dir;                                     // project directory (real path)
   std::vector<std::string> protected_paths;            // existing paths to re-bind read-only
-  std::vector<std::string> missing_grants;             // readonly/readwrite paths that do not exist
+  // The real path of each grant and config path (by the path as configured): what the jail binds.
+  std::map<std::string, std::string> grant_sources;
   std::vector<std::string> placeholders;               // missing names the agent must not create
   // More paths the host runs later, each with why: core.hooksPath directories and local
   // flakes (Nix builds them outside the jail) inside the project.
@@ -104,7 +119,8 @@ void probe_store(const resolve::Resolution& resolution, HostFacts& host);
 const std::vector<std::string>& protected_names();
 
 // Probes the project (and, with workdir = cwd, the current directory) for `agent`'s launch:
-// which protected paths exist, which grants are missing. The local flakes of `agent` and of
+// which protected paths exist, where each grant and config path really is (resolve_grants() refuses
+// a missing grant and a symlink an agent could have made). The local flakes of `agent` and of
 // the `others` of its file are protected alike. Fails if a protected path or a directory above
 // it within the project is a symlink (it could redirect the read-only bind elsewhere).
 Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent,

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "resolve/nix_spec.hpp"
+#include "sandbox/grant_paths.hpp"
 #include "sandbox/policy.hpp"
 #include "sandbox/policy_parts.hpp"
 #include "util/files.hpp"
@@ -231,11 +232,9 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     std::string git = root + "/.git";
     if (!util::exists_nofollow(git)) facts.placeholders.push_back(git);
   }
-  for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
-    for (const auto& grant : *grants) {
-      if (!util::stat_path(grant.text)) facts.missing_grants.push_back(grant.text);
-    }
-  }
+  auto grants = resolve_grants(agent, roots);
+  if (!grants) return grants.failure();
+  facts.grant_sources = std::move(*grants);
   return facts;
 }
 

@@ -26,7 +26,7 @@ TEST_CASE("schema lists the keys in documentation order", "[config]") {
   for (const auto& spec : key_specs()) names.push_back(spec.name);
   REQUIRE(names == std::vector<std::string>{"name", "package", "command", "packages", "base-packages", "readwrite",
                                             "readonly", "config", "network", "timezone", "workdir", "env", "setenv",
-                                            "store", "backend"});
+                                            "store", "backend", "tmpfs-size", "processes", "memory", "bind-ports"});
   REQUIRE(find_key("network")->type == ValueType::boolean);
   REQUIRE(find_key("network")->default_text == "off");
   REQUIRE(find_key("timezone")->default_text == "on");
@@ -135,4 +135,25 @@ TEST_CASE("empty values and ~user paths are refused", "[config]") {
           "app/.jailed:2: path \"~bob/notes\" in \"readonly\" uses ~user, which is not supported (write the full "
           "path)");
   REQUIRE(problem("[jail]\nreadonly = ~ ~/x\n") == "");
+}
+
+TEST_CASE("schema parses sizes, counts and ports, and refuses the rest", "[config]") {
+  uint64_t out = 0;
+  REQUIRE(parse_size("512M", out));
+  REQUIRE(out == 512ULL << 20);
+  REQUIRE(parse_size("2g", out));
+  REQUIRE(out == 2ULL << 30);
+  REQUIRE(parse_size("4096", out));
+  REQUIRE(out == 4096);
+  for (const char* bad : {"", "M", "1.5G", "-1G", "1GB", "0", "99999999999T", "2048T"}) REQUIRE_FALSE(parse_size(bad, out));
+  REQUIRE(parse_count("4096", out));
+  for (const char* bad : {"0", "", "12a", "99999999999"}) REQUIRE_FALSE(parse_count(bad, out));
+  auto doc = read_document("[agent a]\nbind-ports = 3000 70000\n", "/p/.jailed");
+  REQUIRE(doc.ok());
+  auto checked = validate(*doc);
+  REQUIRE_FALSE(checked.ok());
+  REQUIRE(checked.error() == "/p/.jailed:2: invalid port \"70000\" in \"bind-ports\" (use TCP port numbers from 1 to 65535)");
+  auto size = read_document("[jail]\ntmpfs-size = lots\n", "/p/.jailed");
+  REQUIRE(size.ok());
+  REQUIRE_FALSE(validate(*size).ok());
 }

@@ -56,7 +56,7 @@ TEST_CASE("bwrap_options unshares the network when it is off", "[sandbox]") {
   policy.network = false;
   policy.mounts = {{MountKind::proc, "", "/proc", "r"}};
   policy.env.clear();
-  REQUIRE(bwrap_options(policy, FdPlan{3, {}}) ==
+  REQUIRE(bwrap_options(policy, FdPlan{3, {}, {}}) ==
           std::vector<std::string>{"--die-with-parent", "--unshare-user", "--unshare-ipc", "--unshare-pid",
                                    "--unshare-uts", "--unshare-cgroup-try", "--unshare-net", "--hostname", "jailed",
                                    "--cap-drop", "ALL", "--clearenv", "--proc", "/proc", "--chdir", "/p",
@@ -67,7 +67,7 @@ TEST_CASE("bwrap_options makes a placeholder an empty tmpfs remounted read-only"
   Policy policy;
   policy.chdir = "/p";
   policy.mounts = {{MountKind::empty_ro, "", "/p/.git", "placeholder"}};
-  auto options = bwrap_options(policy, FdPlan{3, {}});
+  auto options = bwrap_options(policy, FdPlan{3, {}, {}});
   auto at = std::find(options.begin(), options.end(), "--tmpfs");
   REQUIRE(at != options.end());
   REQUIRE(std::vector<std::string>(at, at + 4) == std::vector<std::string>{"--tmpfs", "/p/.git", "--remount-ro", "/p/.git"});
@@ -89,11 +89,26 @@ TEST_CASE("bwrap_options writes generated and copied files from descriptors, mou
   policy.mounts = {{MountKind::ro_data, "root:x:0:\n", "/etc/group", "r"},
                    {MountKind::copy, "/etc/localtime", "/etc/localtime", "r"},
                    {MountKind::remount_ro, "", "/", "r"}};
-  auto options = bwrap_options(policy, FdPlan{3, {4, 5}});
+  auto options = bwrap_options(policy, FdPlan{3, {4, 5}, {}});
   auto at = std::find(options.begin(), options.end(), "--perms");
   REQUIRE(at != options.end());
   REQUIRE(std::vector<std::string>(at, at + 12) ==
           std::vector<std::string>{"--perms", "0644", "--file", "4", "/etc/group", "--perms", "0644", "--file", "5",
                                    "/etc/localtime", "--remount-ro", "/"});
-  REQUIRE_THROWS_AS(bwrap_options(policy, FdPlan{3, {4}}), std::out_of_range);
+  REQUIRE_THROWS_AS(bwrap_options(policy, FdPlan{3, {4}, {}}), std::out_of_range);
+}
+
+TEST_CASE("bwrap_options binds a source opened once from its descriptor, and sizes tmpfs", "[sandbox]") {
+  Policy policy;
+  policy.chdir = "/p";
+  policy.mounts = {{MountKind::tmpfs, "16777216", "/tmp", "r"},
+                   {MountKind::bind, "/p", "/p", "r"},
+                   {MountKind::ro_bind, "/p/.git", "/p/.git", "r"},
+                   {MountKind::ro_bind, "/usr", "/usr", "r"}};
+  auto options = bwrap_options(policy, FdPlan{3, {}, {{1, 7}, {2, 8}}});
+  auto at = std::find(options.begin(), options.end(), "--size");
+  REQUIRE(at != options.end());
+  REQUIRE(std::vector<std::string>(at, at + 13) ==
+          std::vector<std::string>{"--size", "16777216", "--tmpfs", "/tmp", "--bind-fd", "7", "/p", "--ro-bind-fd", "8",
+                                   "/p/.git", "--ro-bind", "/usr", "/usr"});
 }

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "sandbox/landlock.hpp"
 #include "sandbox/landlock_access.hpp"
 #include "sandbox/landlock_calls.hpp"
+#include "sandbox/mount_check.hpp"
 #include "util/paths.hpp"
 #include "fork_child.hpp"
 #include "skip.hpp"
@@ -222,4 +224,70 @@ TEST_CASE("landlock helper: the agent starts only on jailed's complete hand-over
     REQUIRE(status == 0);
     REQUIRE(output.find("RAN") != std::string::npos);
   }
+}
+
+TEST_CASE("landlock helper: it runs the agent only where the mounts show what jailed checked", "[sandbox]") {
+  if (find_landlock_helper().empty()) JAILED_SKIP("the helper test needs a built jailed-landlock");
+  char dir[] = "/tmp/jailed-check-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  std::string top = dir;
+  REQUIRE(::mkdir((top + "/real").c_str(), 0755) == 0);
+  REQUIRE(::symlink("real", (top + "/link").c_str()) == 0);
+  struct stat st {};
+  REQUIRE(::stat((top + "/real").c_str(), &st) == 0);
+  auto dev = static_cast<uint64_t>(st.st_dev), ino = static_cast<uint64_t>(st.st_ino);
+  auto run_with = [&](std::vector<MountCheck> checks) {
+    return run_helper({run_message("", k_agent, RunExtras{0, 0, std::move(checks)}), false});
+  };
+  SECTION("control: the file jailed checked, reached without a symlink: the agent runs") {
+    auto [status, output] = run_with({{k_check_writable, top + "/real", dev, ino}});
+    INFO(output);
+    REQUIRE(status == 0);
+    REQUIRE(output.find("RAN") != std::string::npos);
+  }
+  SECTION("another file at the target (swapped meanwhile): 126, nothing runs") {
+    auto [status, output] = run_with({{k_check_writable, top + "/real", dev, ino + 1}});
+    REQUIRE(status == 126);
+    REQUIRE(output.find("was it replaced meanwhile?") != std::string::npos);
+    REQUIRE(output.find("RAN") == std::string::npos);
+  }
+  SECTION("the target reached through a symlink, even to the right file: refused") {
+    auto [status, output] = run_with({{k_check_writable, top + "/link", dev, ino}});
+    REQUIRE(status == 126);
+    REQUIRE(output.find("RAN") == std::string::npos);
+  }
+  SECTION("a read-only bind that is writable, or a placeholder that is no read-only tmpfs: refused") {
+    REQUIRE(run_with({{k_check_read_only, top + "/real", dev, ino}}).first == 126);
+    REQUIRE(run_with({{k_check_empty, top + "/real", 0, 0}}).first == 126);
+  }
+  ::unlink((top + "/link").c_str());
+  ::rmdir((top + "/real").c_str());
+  ::rmdir(dir);
+}
+
+TEST_CASE("mount_checks: each mount agents could redirect, the last at each target", "[sandbox]") {
+  char dir[] = "/tmp/jailed-checks-XXXXXX";
+  REQUIRE(::mkdtemp(dir) != nullptr);
+  std::string top = dir;
+  REQUIRE(::mkdir((top + "/.git").c_str(), 0755) == 0);
+  Policy policy;
+  policy.mounts = {{MountKind::ro_bind, "/usr", "/usr", ""},
+                   {MountKind::bind, top, top, ""},
+                   {MountKind::ro_bind, top + "/.git", top + "/.git", ""},
+                   {MountKind::empty_ro, "", top + "/sub/.git", ""}};
+  auto checks = mount_checks(policy);
+  REQUIRE(checks.ok());
+  REQUIRE(checks->size() == 3);  // not /usr: no agent writes there
+  REQUIRE(checks->at(0).kind == k_check_writable);
+  REQUIRE(checks->at(0).target == top);
+  REQUIRE(checks->at(1).kind == k_check_read_only);
+  REQUIRE(checks->at(2).kind == k_check_empty);
+  // A protected path that became a symlink since it was probed fails the launch.
+  REQUIRE(::rmdir((top + "/.git").c_str()) == 0);
+  REQUIRE(::symlink("/", (top + "/.git").c_str()) == 0);
+  auto swapped = mount_checks(policy);
+  REQUIRE_FALSE(swapped.ok());
+  REQUIRE(swapped.error().find("became a symlink while the jail was being made") != std::string::npos);
+  ::unlink((top + "/.git").c_str());
+  ::rmdir(dir);
 }

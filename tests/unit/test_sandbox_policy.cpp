@@ -23,7 +23,8 @@ using jailed::testing::TempDir;
 
 // The test host has no Landlock, so a jail on the host's network gets this note.
 const std::string k_unscoped =
-    "abstract Unix sockets of the host are reachable (network = on and no Landlock scopes on this kernel)";
+    "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port (network = on and no "
+    "Landlock network rules or scopes on this kernel)";
 
 config::Value value(const std::string& text, int line) { return {text, {"/home/u/src/app/.jailed", line}}; }
 
@@ -61,6 +62,7 @@ HostFacts host() {
   h.cwd = "/home/u/src/app/sub";
   h.env = {{"HOME", "/home/u"},          {"PATH", "/home/u/bin:/usr/bin"},   {"TERM", "xterm-256color"},
            {"LANG", "C.UTF-8"},          {"LC_TIME", "de_DE.UTF-8"},         {"LC_ALL", "C.UTF-8"},
+           {"LC_SECRET_TOKEN", "lc-secret"},
            {"TZ", "UTC"},                {"SECRET_TOKEN", "hunter2"},        {"AWS_SECRET_ACCESS_KEY", "aws-secret"},
            {"SSH_AUTH_SOCK", "/run/ssh"}, {"ANTHROPIC_API_KEY", "sk-ant-1"}, {"COLORTERM", "truecolor"}};
   h.network_files = {"/etc/resolv.conf", "/etc/ssl"};
@@ -72,7 +74,6 @@ ProjectFacts project() {
   ProjectFacts p;
   p.dir = "/home/u/src/app";
   p.protected_paths = {"/home/u/src/app/.jailed", "/home/u/src/app/.git", "/home/u/src/app/.claude/settings.json"};
-  p.missing_grants = {"/home/u/.gitconfig"};
   return p;
 }
 
@@ -115,12 +116,17 @@ const Mount& mount_at(const Policy& policy, const std::string& target) {
 }  // namespace
 
 TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the project", "[sandbox]") {
-  auto policy = make_policy(crush_agent(), resolution(), host(), project(), {"--yolo"});
+  auto facts = host();
+  facts.host_global_proc = {"/proc/sys", "/proc/sysrq-trigger"};
+  auto policy = make_policy(crush_agent(), resolution(), facts, project(), {"--yolo"});
   REQUIRE(render(policy.mounts) == std::vector<std::string>{
                                        "proc  /proc",
+                                       "ro_bind /proc/sys /proc/sys",
+                                       "ro_bind /proc/sysrq-trigger /proc/sysrq-trigger",
                                        "dev  /dev",
-                                       "tmpfs  /tmp",
-                                       "tmpfs  /home/u",
+                                       "remount_ro  /dev",
+                                       "tmpfs 1073741824 /tmp",
+                                       "tmpfs 1073741824 /home/u",
                                        "ro_bind /usr /usr",
                                        "symlink usr/bin /bin",
                                        "ro_data DATA /etc/passwd",
@@ -131,6 +137,7 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
                                        "bind /home/u/src/app /home/u/src/app",
                                        "bind /home/u/.config/crush /home/u/.config/crush",
                                        "bind /data/shared /data/shared",
+                                       "ro_bind /home/u/.gitconfig /home/u/.gitconfig",
                                        "bind /home/u/src/app/.claude /home/u/src/app/.claude",
                                        "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
                                        "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
@@ -144,9 +151,7 @@ TEST_CASE("policy: mounts in order, protected paths re-bound read-only after the
           "protected: host git runs hooks and config commands from it (commit from the host)");
   REQUIRE(mount_at(policy, "/home/u/src/app/.claude").reason ==
           "pinned: holds protected paths, so it cannot be renamed or replaced");
-  REQUIRE(policy.notes == std::vector<std::string>{
-                              k_unscoped,
-                              "readonly path /home/u/.gitconfig does not exist (/home/u/src/app/.jailed:11); skipped"});
+  REQUIRE(policy.notes == std::vector<std::string>{k_unscoped});
   REQUIRE(policy.agent == "crush");
   REQUIRE(policy.backend == "host");
   REQUIRE(policy.network);
@@ -166,7 +171,7 @@ TEST_CASE("policy: the environment is exactly the allowlist, forwarded names and
                             {"COLORTERM", "truecolor"},
                             {"LANG", "C.UTF-8"},
                             {"LC_ALL", "C.UTF-8"},
-                            {"LC_TIME", "de_DE.UTF-8"},
+                            {"LC_TIME", "de_DE.UTF-8"},  // locale categories only: not LC_SECRET_TOKEN
                             {"TZ", "UTC"},
                             {"TMPDIR", "/tmp"},
                             {"JAILED_AGENT", "crush"},
@@ -212,7 +217,8 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
   REQUIRE(policy.landlock_helper == h.landlock_helper);
   REQUIRE(policy.landlock_abi == 7);
   REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) scopes "
-                                     "abstract Unix sockets and signals, then runs the agent");
+                                     "abstract Unix sockets and signals and refuses listening on TCP ports, then runs "
+                                     "the agent");
   REQUIRE(landlock_rules(policy).empty());  // scopes only: the file system stays as bwrap made it
   REQUIRE(policy.command == std::vector<std::string>{"/usr/bin/crush", "--yolo"});
   REQUIRE(std::find(policy.notes.begin(), policy.notes.end(), k_unscoped) == policy.notes.end());
@@ -226,8 +232,19 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     REQUIRE(std::find(off.notes.begin(), off.notes.end(), k_unscoped) == off.notes.end());
     REQUIRE(bwrap_argv("bwrap", 9, off).at(4) == "/usr/bin/crush");
   }
-  SECTION("ABI 5 has no scopes: no helper, a note") {
+  SECTION("ABI 5 has no scopes: the helper for TCP binding only, a note") {
     h.landlock_abi = 5;
+    auto agent = crush_agent();
+    agent.bind_ports = {value("8080", 12), value("3000", 12)};
+    auto old = make_policy(agent, resolution(), h, project(), {});
+    REQUIRE(old.landlock_helper == h.landlock_helper);
+    REQUIRE(describe_helper(old) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) refuses "
+                                    "listening on TCP ports but 8080, 3000, then runs the agent");
+    REQUIRE(old.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and no Landlock scopes "
+                               "on this kernel)");
+  }
+  SECTION("ABI 3 has no network rules: no helper, a note") {
+    h.landlock_abi = 3;
     auto old = make_policy(crush_agent(), resolution(), h, project(), {});
     REQUIRE(old.landlock_helper.empty());
     REQUIRE(old.notes.at(0) == k_unscoped);
@@ -236,8 +253,9 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     h.landlock_helper.clear();
     auto missing = make_policy(crush_agent(), resolution(), h, project(), {});
     REQUIRE(missing.landlock_helper.empty());
-    REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and the Landlock "
-                                   "helper libexec/jailed/jailed-landlock is not installed)");
+    REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable, and the agent may listen on any "
+                                   "TCP port (network = on and the Landlock helper libexec/jailed/jailed-landlock is "
+                                   "not installed)");
   }
 }
 
@@ -295,9 +313,10 @@ TEST_CASE("policy: protected paths win over a read-write grant above the project
   agent.readwrite = {value("/home/u/src", 10)};
   auto policy = make_policy(agent, resolution(), host(), project(), {});
   auto lines = render(policy.mounts);
-  std::vector<std::string> tail(lines.end() - 6, lines.end());
+  std::vector<std::string> tail(lines.end() - 7, lines.end());
   REQUIRE(tail == std::vector<std::string>{
                       "bind /home/u/src /home/u/src",
+                      "ro_bind /home/u/.gitconfig /home/u/.gitconfig",
                       "bind /home/u/src/app/.claude /home/u/src/app/.claude",
                       "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
                       "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
@@ -324,7 +343,7 @@ TEST_CASE("policy: passwd and group hold root and the user", "[sandbox]") {
   REQUIRE(mount_at(root, "/etc/group").source == "root:x:0:\n");
 }
 
-TEST_CASE("probe_project lists existing protected paths and missing grants", "[sandbox]") {
+TEST_CASE("probe_project lists existing protected paths and the grants' real paths", "[sandbox]") {
   TempDir tmp;
   std::string dir = tmp.path + "/app";
   REQUIRE(util::make_dirs(dir + "/.git/hooks").ok());
@@ -333,13 +352,53 @@ TEST_CASE("probe_project lists existing protected paths and missing grants", "[s
   REQUIRE(util::write_file_atomic(dir + "/.git/config", "").ok());
   REQUIRE(util::write_file_atomic(dir + "/.claude/settings.json", "{}").ok());
   config::AgentConfig agent;
-  agent.readonly = {value(tmp.path + "/missing", 3), value(dir, 4)};
+  REQUIRE(util::make_dirs(tmp.path + "/real").ok());
+  REQUIRE(::symlink("real", (tmp.path + "/mine").c_str()) == 0);  // the user's own link, outside the project
+  agent.readonly = {value(tmp.path + "/mine", 3), value(dir, 4)};
   auto facts = probe_project(dir, agent);
   REQUIRE(facts.ok());
   REQUIRE(facts->dir == dir);
   REQUIRE(facts->protected_paths == std::vector<std::string>{dir + "/.jailed", dir + "/.git", dir + "/.git/hooks",
                                                              dir + "/.git/config", dir + "/.claude/settings.json"});
-  REQUIRE(facts->missing_grants == std::vector<std::string>{tmp.path + "/missing"});
+  REQUIRE(facts->grant_sources == std::map<std::string, std::string>{{tmp.path + "/mine", tmp.path + "/real"}, {dir, dir}});
+}
+
+TEST_CASE("probe_project refuses a missing grant, naming the file and line", "[sandbox]") {
+  TempDir tmp;
+  config::AgentConfig agent;
+  agent.readwrite = {value(tmp.path + "/data", 7)};
+  auto facts = probe_project(tmp.path, agent);
+  REQUIRE_FALSE(facts.ok());
+  REQUIRE(facts.failure().code == ExitCode::bad_config);
+  REQUIRE(facts.error() == "/home/u/src/app/.jailed:7: readwrite path \"" + tmp.path +
+                               "/data\" does not exist; create it, or remove it from the file");
+}
+
+TEST_CASE("probe_project refuses a grant through a symlink inside the project, followed or not", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir + "/sub").ok());
+  REQUIRE(::symlink("..", (dir + "/data").c_str()) == 0);  // `ln -s .. data` by an agent
+  REQUIRE(::symlink(tmp.path.c_str(), (dir + "/sub/up").c_str()) == 0);
+  for (const auto& grant : {dir + "/data", dir + "/data/app", dir + "/sub/up/app/sub"}) {
+    config::AgentConfig agent;
+    agent.readwrite = {value(grant, 5)};
+    auto facts = probe_project(dir, agent);
+    REQUIRE_FALSE(facts.ok());
+    REQUIRE(facts.failure().code == ExitCode::not_allowed);
+    REQUIRE(facts.error().find(".jailed:5: readwrite path \"" + grant + "\" goes through the symlink ") != std::string::npos);
+  }
+  // Inside a config path (read-write) alike; a readonly grant through the same link too.
+  config::AgentConfig agent;
+  agent.config = {value(tmp.path + "/state", 2)};
+  REQUIRE(util::make_dirs(tmp.path + "/state").ok());
+  REQUIRE(::symlink(dir.c_str(), (tmp.path + "/state/link").c_str()) == 0);
+  agent.readonly = {value(tmp.path + "/state/link/sub", 3)};
+  REQUIRE(util::make_dirs(tmp.path + "/other").ok());
+  auto facts = probe_project(tmp.path + "/other", agent);
+  REQUIRE_FALSE(facts.ok());
+  REQUIRE(facts.error().find("goes through the symlink \"" + tmp.path + "/state/link\", which lies in \"" + tmp.path +
+                             "/state\"") != std::string::npos);
 }
 
 TEST_CASE("probe_project asks for a placeholder only where .git is missing", "[sandbox]") {
@@ -514,7 +573,8 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
   REQUIRE(render(policy.mounts) == std::vector<std::string>{
                                        "proc  /proc",
                                        "dev  /dev",
-                                       "tmpfs  /tmp",
+                                       "remount_ro  /dev",
+                                       "tmpfs 1073741824 /tmp",
                                        "bind /home/u/.local/state/jailed/homes/claude-code /home/u",
                                        "ro_bind /usr /usr",
                                        "symlink usr/bin /bin",

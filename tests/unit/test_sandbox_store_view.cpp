@@ -72,7 +72,8 @@ std::vector<std::string> render(const Policy& policy) {
   return out;
 }
 
-const std::vector<std::string> k_head = {"fresh  /proc", "fresh  /dev", "fresh  /tmp", "fresh  /home/u"};
+const std::vector<std::string> k_head = {"fresh  /proc", "fresh  /dev", "remount_ro  /dev", "fresh 1073741824 /tmp",
+                                           "fresh 1073741824 /home/u"};
 const std::vector<std::string> k_tail = {
     "symlink " + k_coreutils + "/bin/env /usr/bin/env", "symlink " + k_bash + "/bin/sh /bin/sh",
     "ro_data  /etc/passwd",  "ro_data  /etc/group", "bind /home/u/app /home/u/app"};
@@ -125,7 +126,7 @@ TEST_CASE("store view: without Landlock, each closure path bound on its own, las
   REQUIRE(bwrap_argv("bwrap", 9, policy) == std::vector<std::string>{"bwrap", "--args", "9", "--", k_agent + "/bin/bot"});
   REQUIRE(describe_store(policy) == "3 paths, bound one by one");
 
-  auto options = bwrap_options(policy, FdPlan{3, {4, 5}});
+  auto options = bwrap_options(policy, FdPlan{3, {4, 5}, {}});
   std::vector<std::string> unlisted = {"--perms", "0111", "--tmpfs", "/nix/store"};
   auto at = std::search(options.begin(), options.end(), unlisted.begin(), unlisted.end());
   REQUIRE(at != options.end());
@@ -156,7 +157,7 @@ TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sand
   resolution.full_store = true;
   auto policy = make_policy(agent(), resolution, host(7), project(), {});
   REQUIRE(render(policy) == expected({"ro_bind /nix/store /nix/store"}));
-  REQUIRE(policy.mounts[4].reason == "store = full: all of /nix/store, unconfined");
+  REQUIRE(policy.mounts[5].reason == "store = full: all of /nix/store, unconfined");
   REQUIRE(policy.store_view == StoreView::full);
   REQUIRE(policy.store_paths.empty());
   REQUIRE(policy.landlock_helper.empty());
@@ -181,8 +182,8 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
   auto full = make_policy(on, resolution, host(7), project(), {});
   REQUIRE(full.store_view == StoreView::full);
   REQUIRE(full.landlock_helper == k_helper);
-  REQUIRE(describe_helper(full) == k_helper + " (run from a descriptor) scopes abstract Unix sockets and signals, "
-                                              "then runs the agent");
+  REQUIRE(describe_helper(full) == k_helper + " (run from a descriptor) scopes abstract Unix sockets and signals and "
+                                              "refuses listening on TCP ports, then runs the agent");
   REQUIRE(landlock_rules(full).empty());
   REQUIRE(full.notes.empty());
   REQUIRE(describe_store(full) == "all of /nix/store");
@@ -195,14 +196,14 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
   REQUIRE(per_path.store_view == StoreView::per_path);
   REQUIRE(per_path.landlock_helper.empty());
   REQUIRE(describe_store(per_path) == "3 paths, bound one by one");
-  REQUIRE(per_path.notes.back() == "abstract Unix sockets of the host are reachable (network = on and Landlock is "
-                                   "turned off: JAILED_NO_LANDLOCK=1)");
+  REQUIRE(per_path.notes.back() == "abstract Unix sockets of the host are reachable, and the agent may listen on any "
+                                   "TCP port (network = on and Landlock is turned off: JAILED_NO_LANDLOCK=1)");
 
   // Before ABI 6 the landlock view still confines the store, and says the sockets are reachable.
   auto old = make_policy(on, nix_resolution(), host(5), project(), {});
   REQUIRE(old.store_view == StoreView::landlock);
-  REQUIRE(describe_helper(old) == k_helper + " (run from a descriptor) confines the store to the closure, then runs "
-                                             "the agent");
+  REQUIRE(describe_helper(old) == k_helper + " (run from a descriptor) confines the store to the closure and refuses "
+                                             "listening on TCP ports, then runs the agent");
   REQUIRE(old.notes == std::vector<std::string>{"abstract Unix sockets of the host are reachable (network = on and "
                                                 "no Landlock scopes on this kernel)"});
 }
