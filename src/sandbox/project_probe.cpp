@@ -5,11 +5,13 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "resolve/nix_spec.hpp"
 #include "sandbox/policy.hpp"
 #include "sandbox/policy_parts.hpp"
+#include "sandbox/repo_scan.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/process.hpp"
@@ -183,6 +185,70 @@ Status probe_local_flakes(const std::string& root, const std::vector<const confi
   return success();
 }
 
+// Returns the identity host git would commit under in `root`, as the variables that give it to
+// git inside (where ~/.gitconfig is not): GIT_AUTHOR_* and GIT_COMMITTER_* set on the host win,
+// the rest comes from `git config` (the repository's own user.* included), asked only if needed.
+std::vector<std::pair<std::string, std::string>> git_identity(const std::string& root) {
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string name, email;
+  auto get = [](const char* variable) -> std::string {
+    const char* value = std::getenv(variable);
+    return value ? value : "";
+  };
+  bool all_set = true;
+  for (const char* variable : {"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"}) {
+    all_set = all_set && !get(variable).empty();
+  }
+  if (!all_set) {
+    if (auto git = util::find_in_path("git")) {
+      util::SystemRunner runner;
+      auto answer = runner.run({*git, "-C", root, "config", "--get-regexp", "^user\\.(name|email)$"});
+      if (answer && answer->status == 0) {
+        for (const auto& line : util::split(answer->out, '\n')) {
+          size_t space = line.find(' ');
+          if (space == std::string::npos) continue;
+          std::string key = line.substr(0, space), value = line.substr(space + 1);
+          if (key == "user.name") name = value;
+          if (key == "user.email") email = value;
+        }
+      }
+    }
+  }
+  for (const auto& [variable, fallback] : {std::pair<const char*, std::string>{"GIT_AUTHOR_NAME", name},
+                                           {"GIT_AUTHOR_EMAIL", email},
+                                           {"GIT_COMMITTER_NAME", name},
+                                           {"GIT_COMMITTER_EMAIL", email}}) {
+    std::string value = get(variable).empty() ? fallback : get(variable);
+    if (!value.empty()) env.emplace_back(variable, value);
+  }
+  return env;
+}
+
+// What protection by path leaves open in a launch of `agent` on `facts`, in words for explain.
+void describe_unprotected(const config::AgentConfig& agent, const std::string& root, ProjectFacts& facts) {
+  std::vector<std::string> missing;
+  for (const auto& name : protected_names()) {
+    if (name == ".git" || util::starts_with(name, ".git/")) continue;
+    if (!util::exists_nofollow(root + "/" + name)) missing.push_back(name);
+  }
+  auto& out = facts.unprotected;
+  if (!missing.empty()) {
+    out.push_back("names missing at launch, which the agent may create: " + util::join(missing, ", ") +
+                  " (direnv asks before a new .envrc runs, jailed announces a new .jailed; the others are "
+                  "loaded by their tools as they are)");
+  }
+  out.push_back("repositories the agent makes (git init DIR): host git runs their config when you work in them");
+  out.push_back("scripts the project's own tooling runs: package.json scripts, Makefiles, node_modules/.bin, what "
+                "a protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands)");
+  std::vector<std::string> skipped;
+  for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
+  out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");
+  if (agent.git == "commit") {
+    out.push_back("git = commit: a repository the agent stages as a gitlink (git add DIR) is entered by host "
+                  "'git status', which runs its config; the agent can also rewrite or drop history");
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& protected_names() {
@@ -222,8 +288,23 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     if (!cwd) return cwd.failure();
     if (*cwd != facts.dir) roots.push_back(*cwd);
   }
+  bool commit = agent.git == "commit";
   for (const auto& root : roots) {
     if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
+    // git = commit: the project's .git directory stays writable but for what the scan protects.
+    auto git_dir = util::lstat_path(root + "/.git");
+    if (commit && git_dir && S_ISDIR(git_dir->st_mode)) {
+      std::erase(facts.protected_paths, root + "/.git");
+    }
+    auto scan = scan_host_run(root, commit);
+    if (!scan) return scan.failure();
+    for (const auto& [path, why] : scan->protect) add_extra(facts.extra_protected, path, why);
+    for (auto& placeholder : scan->placeholders) facts.more_placeholders.push_back(std::move(placeholder));
+    for (auto& line : scan->unprotected) facts.unprotected.push_back(std::move(line));
+    if (scan->truncated) {
+      facts.unprotected.push_back("repositories and .envrc files beyond the first " + std::to_string(scan->directories) +
+                                  " directories of " + root + " (the scan stops there)");
+    }
     if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
     if (auto flakes = probe_local_flakes(root, all_agents, facts.extra_protected); !flakes) return flakes.failure();
     // Without this, `git init` inside would make a repository whose config host git obeys,
@@ -231,6 +312,8 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     std::string git = root + "/.git";
     if (!util::exists_nofollow(git)) facts.placeholders.push_back(git);
   }
+  describe_unprotected(agent, facts.dir, facts);
+  if (commit && util::exists_nofollow(facts.dir + "/.git")) facts.git_env = git_identity(facts.dir);
   for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
     for (const auto& grant : *grants) {
       if (!util::stat_path(grant.text)) facts.missing_grants.push_back(grant.text);

@@ -1,0 +1,168 @@
+// Unit tests for sandbox/git_config, sandbox/envrc_scan and sandbox/repo_scan: what host git,
+// hook managers and direnv would run from a project, found by one scan of its tree.
+#include <catch2/catch.hpp>
+#include <unistd.h>
+
+#include <algorithm>
+
+#include "sandbox/envrc_scan.hpp"
+#include "sandbox/git_config.hpp"
+#include "sandbox/repo_scan.hpp"
+#include "util/files.hpp"
+#include "temp_dir.hpp"
+
+using namespace jailed;
+using namespace jailed::sandbox;
+using jailed::testing::TempDir;
+
+namespace {
+
+std::vector<std::string> paths_of(const HostRunScan& scan) {
+  std::vector<std::string> out;
+  for (const auto& [path, why] : scan.protect) out.push_back(path);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+bool has(const std::vector<std::string>& list, const std::string& item) {
+  return std::find(list.begin(), list.end(), item) != list.end();
+}
+
+void write(const std::string& path, const std::string& text) {
+  REQUIRE(util::make_dirs(path.substr(0, path.rfind('/'))).ok());
+  REQUIRE(util::write_file_atomic(path, text).ok());
+}
+
+}  // namespace
+
+TEST_CASE("git config: sections, subsections, quotes, comments and continuations", "[sandbox]") {
+  auto entries = parse_git_config(
+      "# comment\n[Core]\n\tHooksPath = \"tools/my hooks\" ; why\n[includeIf \"gitdir:~/w/\"]\npath = a\\\n.cfg\n"
+      "[include] path = b.cfg\n[core.x]\nfsmonitor\n[bad\nkey = lost\n");
+  REQUIRE(entries.size() == 4);
+  REQUIRE(entries[0].section == "core");
+  REQUIRE(entries[0].key == "hookspath");
+  REQUIRE(entries[0].value == "tools/my hooks");
+  REQUIRE(entries[1].section == "includeif");
+  REQUIRE(entries[1].subsection == "gitdir:~/w/");
+  REQUIRE(entries[1].value == "a.cfg");
+  REQUIRE(entries[2].section == "include");  // a key on the header's line
+  REQUIRE(entries[2].value == "b.cfg");
+  REQUIRE(entries[3].subsection == "x");
+  REQUIRE(entries[3].value.empty());
+  auto facts = git_config_facts(entries);
+  REQUIRE(facts.includes == std::vector<std::string>{"a.cfg", "b.cfg"});
+  REQUIRE(facts.hooks_path == "tools/my hooks");
+  REQUIRE(git_config_facts(parse_git_config("[extensions]\n\tworktreeConfig = true\n")).worktree_config);
+}
+
+TEST_CASE("envrc: the files and directories direnv loads with it", "[sandbox]") {
+  auto refs = envrc_references(
+      "source_env_if_exists .envrc.local\nPATH_add bin \"$PWD/tools\"  # comment\ndotenv\n"
+      "use flake . --impure\nuse nix -p hello\nwatch_file conf/*.toml\nexport X=1; source ./lib.sh\n");
+  std::vector<std::string> paths;
+  for (const auto& ref : refs.paths) paths.push_back(ref.command + " " + ref.path + (ref.placeholder ? " +" : ""));
+  REQUIRE(paths == std::vector<std::string>{"source_env_if_exists .envrc.local +", "PATH_add bin +",
+                                            "PATH_add ./tools +", "dotenv .env +", "use flake ./flake.nix",
+                                            "use flake ./flake.lock", "source ./lib.sh +"});
+  REQUIRE(refs.unresolved == std::vector<std::string>{"watch_file conf/*.toml"});
+  auto nix = envrc_references("use nix\n");
+  REQUIRE(nix.paths.size() == 2);
+  REQUIRE(nix.paths[0].path == "shell.nix");
+}
+
+TEST_CASE("scan: nested repositories, gitfiles, included configs and hook managers", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  write(dir + "/.git/config", "[include]\n\tpath = ../team.gitconfig\n");
+  write(dir + "/team.gitconfig", "[core]\n\thooksPath = .husky/_\n");
+  REQUIRE(util::make_dirs(dir + "/.husky/_").ok());
+  write(dir + "/lefthook.yml", "pre-commit: {}\n");
+  write(dir + "/vendor/lib/.git/config", "[core]\n\tbare = false\n");
+  write(dir + "/deep/a/b/c/nested/.git/HEAD", "ref: refs/heads/main\n");
+  write(dir + "/gitdirs/sub.git/config", "[core]\n");
+  write(dir + "/work/sub/.git", "gitdir: ../../gitdirs/sub.git\n");
+  write(dir + "/node_modules/pkg/.git/config", "[core]\n");
+  auto scan = scan_host_run(dir, false);
+  REQUIRE(scan.ok());
+  auto paths = paths_of(*scan);
+  for (const char* expected : {"/team.gitconfig", "/.husky/_", "/.husky", "/lefthook.yml", "/vendor/lib/.git",
+                               "/deep/a/b/c/nested/.git", "/work/sub/.git", "/gitdirs/sub.git"}) {
+    INFO(expected);
+    REQUIRE(has(paths, dir + expected));
+  }
+  // node_modules is not scanned; what the agent could do there it can do anywhere (git init).
+  REQUIRE_FALSE(has(paths, dir + "/node_modules/pkg/.git"));
+  REQUIRE(scan->placeholders.empty());
+  REQUIRE_FALSE(scan->truncated);
+
+  auto bounded = scan_host_run(dir, false, 2);
+  REQUIRE(bounded.ok());
+  REQUIRE(bounded->truncated);
+  REQUIRE(bounded->directories == 2);
+}
+
+TEST_CASE("scan: a submodule in an unscanned directory is found through .gitmodules", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir + "/.git").ok());
+  write(dir + "/.gitmodules", "[submodule \"m\"]\n\tpath = node_modules/m\n\turl = ../m\n");
+  write(dir + "/node_modules/m/.git", "gitdir: ../../.git/modules/m\n");
+  auto scan = scan_host_run(dir, false);
+  REQUIRE(scan.ok());
+  REQUIRE(has(paths_of(*scan), dir + "/node_modules/m/.git"));
+  REQUIRE(has(paths_of(*scan), dir + "/.gitmodules"));
+}
+
+TEST_CASE("scan: git = commit protects what host git executes and holds commondir", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  write(dir + "/.git/config", "[core]\n");
+  REQUIRE(util::make_dirs(dir + "/.git/hooks").ok());
+  REQUIRE(util::make_dirs(dir + "/.git/modules/m").ok());
+  auto scan = scan_host_run(dir, true);
+  REQUIRE(scan.ok());
+  auto paths = paths_of(*scan);
+  REQUIRE(has(paths, dir + "/.git/config"));
+  REQUIRE(has(paths, dir + "/.git/hooks"));
+  REQUIRE(has(paths, dir + "/.git/modules"));
+  REQUIRE_FALSE(has(paths, dir + "/.git"));
+  std::vector<std::string> held;
+  for (const auto& holder : scan->placeholders) held.push_back(holder.path + (holder.directory ? "/" : "=" + holder.content));
+  REQUIRE(held == std::vector<std::string>{dir + "/.git/info/", dir + "/.git/commondir=.\n"});
+
+  ProjectFacts facts;
+  facts.more_placeholders = scan->placeholders;
+  REQUIRE(ensure_placeholders(facts).ok());
+  REQUIRE(util::read_file(dir + "/.git/commondir").take() == ".\n");
+  REQUIRE(ensure_placeholders(facts).ok());  // an existing one is left alone
+}
+
+TEST_CASE("scan: the files an .envrc loads, held by placeholders when missing", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  write(dir + "/.envrc", "source_env_if_exists .envrc.local\nPATH_add bin\ndotenv_if_exists\nuse flake\n");
+  write(dir + "/flake.nix", "{}\n");
+  write(dir + "/sub/.envrc", "source_up\n");
+  auto scan = scan_host_run(dir, false);
+  REQUIRE(scan.ok());
+  auto paths = paths_of(*scan);
+  REQUIRE(has(paths, dir + "/flake.nix"));
+  REQUIRE(has(paths, dir + "/sub/.envrc"));
+  std::vector<std::string> held;
+  for (const auto& holder : scan->placeholders) held.push_back(holder.path + (holder.directory ? "/" : ""));
+  REQUIRE(held == std::vector<std::string>{dir + "/.envrc.local", dir + "/bin/", dir + "/.env"});
+  // An empty flake.lock would break `use flake`: said, not held.
+  REQUIRE(std::any_of(scan->unprotected.begin(), scan->unprotected.end(),
+                      [&](const std::string& line) { return line.find(dir + "/flake.lock (missing at launch") == 0; }));
+}
+
+TEST_CASE("scan: a nested .git or protected config that is a symlink refuses the start", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  REQUIRE(util::make_dirs(dir + "/sub").ok());
+  REQUIRE(::symlink("/tmp", (dir + "/sub/.git").c_str()) == 0);
+  auto scan = scan_host_run(dir, false);
+  REQUIRE_FALSE(scan.ok());
+  REQUIRE(scan.error().find(dir + "/sub/.git is a symlink") != std::string::npos);
+}
