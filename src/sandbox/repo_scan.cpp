@@ -220,7 +220,7 @@ class Scanner {
     auto st = util::lstat_path(path);
     if (!st) return;
     if (S_ISLNK(st->st_mode) && !m_failure) {
-      m_failure = fail("refusing to start: " + util::printable(path) + " is a symlink; a protected path (" + why +
+      m_failure = fail("refusing to start: " + path + " is a symlink; a protected path (" + why +
                            ") must be a real file or directory (inspect it)",
                        ExitCode::not_allowed);
       return;
@@ -345,7 +345,7 @@ Status ensure_placeholders(const ProjectFacts& project) {
     int fd = ::open(holder.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     if (fd < 0) {
       if (errno == EEXIST) continue;
-      return fail("cannot create " + util::printable(holder.path) + ": " + std::strerror(errno));
+      return fail("cannot create " + holder.path + ": " + std::strerror(errno));
     }
     auto written = util::write_all(fd, holder.content, holder.path);
     ::close(fd);

@@ -428,6 +428,7 @@ TEST_CASE("probe_project protects the hooks directory git uses inside the work t
   REQUIRE(::symlink("/tmp", (dir + "/tools/hooks").c_str()) == 0);
   auto linked = probe_project(dir, config::AgentConfig{});
   REQUIRE_FALSE(linked.ok());
+  INFO(linked.error());
   REQUIRE(linked.error().find(dir + "/tools/hooks is a symlink") != std::string::npos);
 }
 
