@@ -5,12 +5,15 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <optional>
 
 #include "sandbox/envrc_scan.hpp"
@@ -58,44 +61,69 @@ unsigned char type_at(int dir_fd, const char* name, unsigned char type) {
   return DT_UNKNOWN;
 }
 
-// Walks `root` without following symlinks and without entering .git directories or the
-// unscanned names. A directory that cannot be opened is passed over: the agent, running as
-// the same user, finds it as closed.
-Tree walk(const std::string& root, size_t dir_limit) {
-  Tree tree;
-  const auto& skipped = unscanned_dir_names();
-  std::vector<std::string> stack{root};
-  while (!stack.empty()) {
-    if (tree.directories >= dir_limit) {
-      tree.truncated = true;
-      break;
-    }
-    std::string dir = std::move(stack.back());
-    stack.pop_back();
-    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) continue;
-    DIR* stream = ::fdopendir(fd);
-    if (!stream) {
+// The record getdents64 fills (not in glibc's headers).
+struct LinuxDirent64 {
+  uint64_t d_ino;
+  int64_t d_off;
+  unsigned short d_reclen;
+  unsigned char d_type;
+  char d_name[1];
+};
+
+// One walk, breadth first: past the limit, what is left unscanned is the deepest part of the
+// tree. Each directory is read with raw getdents64 (opendir adds a stat and two fcntl calls).
+class Walker {
+ public:
+  Walker(const std::string& root, size_t dir_limit) : m_root(root), m_limit(dir_limit) {}
+
+  Tree run() {
+    std::deque<std::string> queue{m_root};
+    while (!queue.empty()) {
+      if (m_tree.directories >= m_limit) {
+        m_tree.truncated = true;
+        break;
+      }
+      std::string dir = std::move(queue.front());
+      queue.pop_front();
+      // A directory that cannot be opened is passed over: the agent, running as the same
+      // user, finds it as closed.
+      int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (fd < 0) continue;
+      ++m_tree.directories;
+      read_dir(fd, dir, queue);
       ::close(fd);
-      continue;
     }
-    ++tree.directories;
-    while (struct dirent* entry = ::readdir(stream)) {
-      const char* name = entry->d_name;
-      if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
-      unsigned char type = type_at(fd, name, entry->d_type);
-      if (std::strcmp(name, ".git") == 0) {
-        tree.repos.emplace_back(dir, type);
-      } else if (std::strcmp(name, ".envrc") == 0) {
-        if (dir != root) tree.envrcs.push_back(dir + "/" + name);
-      } else if (type == DT_DIR && std::find(skipped.begin(), skipped.end(), name) == skipped.end()) {
-        stack.push_back(dir + "/" + name);
+    return std::move(m_tree);
+  }
+
+ private:
+  void read_dir(int fd, const std::string& dir, std::deque<std::string>& queue) {
+    const auto& skipped = unscanned_dir_names();
+    for (;;) {
+      long got = ::syscall(SYS_getdents64, fd, m_buffer.data(), m_buffer.size());
+      if (got <= 0) return;
+      for (long at = 0; at < got;) {
+        auto* entry = reinterpret_cast<LinuxDirent64*>(m_buffer.data() + at);
+        at += entry->d_reclen;
+        const char* name = entry->d_name;
+        if (name[0] == '.' && (name[1] == 0 || (name[1] == '.' && name[2] == 0))) continue;
+        unsigned char type = type_at(fd, name, entry->d_type);
+        if (std::strcmp(name, ".git") == 0) {
+          m_tree.repos.emplace_back(dir, type);
+        } else if (std::strcmp(name, ".envrc") == 0) {
+          if (dir != m_root) m_tree.envrcs.push_back(dir + "/" + name);
+        } else if (type == DT_DIR && std::find(skipped.begin(), skipped.end(), name) == skipped.end()) {
+          queue.push_back(dir + "/" + name);
+        }
       }
     }
-    ::closedir(stream);
   }
-  return tree;
-}
+
+  const std::string& m_root;
+  size_t m_limit;
+  Tree m_tree;
+  std::vector<char> m_buffer = std::vector<char>(32768);
+};
 
 // Collects the scan's findings for one root.
 class Scanner {
@@ -355,7 +383,7 @@ Status ensure_placeholders(const ProjectFacts& project) {
 }
 
 Result<HostRunScan> scan_host_run(const std::string& root, bool git_commit, size_t dir_limit) {
-  Tree tree = walk(root, dir_limit);
+  Tree tree = Walker(root, dir_limit).run();
   Scanner scanner(root, git_commit);
   // Submodules named in .gitmodules, wherever they are (an unscanned directory too).
   std::vector<std::string> tops;
