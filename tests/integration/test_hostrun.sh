@@ -245,8 +245,7 @@ expect_contains "$(t "commit: a nested repository's config stays read-only")" "n
 expect_contains "$(t "commit: .git cannot be moved aside")" "moved=1" "$OUT"
 expect_eq "$(t "commit: .git/config is unchanged on the host")" "$config_before" "$(sha256sum < "$K/.git/config")"
 expect_eq "$(t "commit: host git works with the commondir placeholder")" "$K/.git" "$(cd "$K" && git rev-parse --path-format=absolute --git-common-dir)"
-git -C "$K" status >/dev/null 2>&1 && pass "$(t "commit: host 'git status' works after the session")" ||
-  fail "$(t "commit: host 'git status' works after the session")" "git status failed"
+check "$(t "commit: host 'git status' works after the session")" git -C "$K" status
 explain_out=$(cd "$K" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "commit: explain says git = commit")" "git:       commit" "$explain_out"
 expect_contains "$(t "commit: explain names the identity given")" "GIT_AUTHOR_EMAIL=$AS@example.test" "$explain_out"
