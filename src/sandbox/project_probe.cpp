@@ -239,13 +239,15 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
   }
   out.push_back("repositories the agent makes (git init DIR): host git runs their config when you work in them");
   out.push_back("scripts the project's own tooling runs: package.json scripts, Makefiles, node_modules/.bin, what "
-                "a protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands)");
+                "a protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands), the "
+                "files a protected flake.nix or shell.nix imports");
   std::vector<std::string> skipped;
   for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
   out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");
   if (agent.git == "commit") {
     out.push_back("git = commit: a repository the agent stages as a gitlink (git add DIR) is entered by host "
-                  "'git status', which runs its config; the agent can also rewrite or drop history");
+                  "'git status', which runs its config; the agent can also rewrite or drop history, or leave a "
+                  "rebase in progress whose todo list runs commands on 'git rebase --continue'");
   }
 }
 

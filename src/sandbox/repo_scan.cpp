@@ -176,6 +176,10 @@ class Scanner {
     if (is_root && git_type == DT_DIR && m_commit) protect_commit_pieces(gitdir);
     std::vector<std::string> hooks = m_global_hooks;
     read_gitdir_configs(gitdir, hooks);
+    // With extensions.worktreeConfig, git reads config.worktree too: an empty one is valid.
+    if (is_root && git_type == DT_DIR && m_commit && m_worktree_config) {
+      reference(gitdir + "/config.worktree", false, true, "git config can run commands on the host");
+    }
     for (const auto& value : hooks) protect_hooks(value, top);
     // The default hooks directory of a gitfile's git dir elsewhere in the project: covered by
     // that git dir's protection; of .git itself: by .git's.

@@ -166,3 +166,45 @@ TEST_CASE("scan: a nested .git or protected config that is a symlink refuses the
   REQUIRE_FALSE(scan.ok());
   REQUIRE(scan.error().find(dir + "/sub/.git is a symlink") != std::string::npos);
 }
+
+TEST_CASE("policy: placeholders, pins outermost first, and the git identity", "[sandbox]") {
+  config::AgentConfig agent;
+  agent.name = "a";
+  resolve::Resolution resolution;
+  resolution.backend = "host";
+  resolution.program = "/usr/bin/bash";
+  HostFacts host;
+  host.home = "/home/u";
+  host.user = "u";
+  host.cwd = "/home/u/app";
+  ProjectFacts facts;
+  facts.dir = "/home/u/app";
+  facts.extra_protected = {{"/home/u/app/a/b/.git", "nested"}, {"/home/u/app/.husky", "husky"}};
+  facts.more_placeholders = {{"/home/u/app/.envrc.local", false, "", "placeholder: sourced"},
+                             {"/home/u/app/bin", true, "", "placeholder: on PATH"},
+                             {"/home/u/app/.git/commondir", false, ".\n", "placeholder: commondir"},
+                             {"/home/u/app/.husky/pre-commit", false, "", "placeholder: beneath a protected path"}};
+  facts.git_env = {{"GIT_AUTHOR_NAME", "Ann"}, {"GIT_AUTHOR_EMAIL", "ann@x"}};
+  facts.unprotected = {"something"};
+  auto policy = make_policy(agent, resolution, host, facts, {});
+  std::vector<std::string> mounts;
+  for (const auto& m : policy.mounts) {
+    if (m.target.rfind("/home/u/app/", 0) == 0) mounts.push_back(std::to_string(static_cast<int>(m.kind)) + " " + m.source + " " + m.target);
+  }
+  auto kind = [](MountKind k) { return std::to_string(static_cast<int>(k)) + " "; };
+  REQUIRE(mounts == std::vector<std::string>{
+                        kind(MountKind::bind) + "/home/u/app/a /home/u/app/a",
+                        kind(MountKind::bind) + "/home/u/app/a/b /home/u/app/a/b",
+                        kind(MountKind::ro_bind) + "/dev/null /home/u/app/.envrc.local",
+                        kind(MountKind::empty_ro) + " /home/u/app/bin",
+                        kind(MountKind::ro_bind) + "/home/u/app/.git/commondir /home/u/app/.git/commondir",
+                        kind(MountKind::ro_bind) + "/home/u/app/.husky /home/u/app/.husky",
+                        kind(MountKind::ro_bind) + "/home/u/app/a/b/.git /home/u/app/a/b/.git",
+                    });
+  REQUIRE(policy.unprotected == std::vector<std::string>{"something"});
+  auto has_env = [&](const std::string& name, const std::string& value) {
+    return std::find(policy.env.begin(), policy.env.end(), std::make_pair(name, value)) != policy.env.end();
+  };
+  REQUIRE(has_env("GIT_AUTHOR_NAME", "Ann"));
+  REQUIRE(has_env("GIT_AUTHOR_EMAIL", "ann@x"));
+}
