@@ -40,15 +40,20 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       {".vscode", "the editor runs its tasks on the host"},
       {".idea", "the IDE runs its configurations on the host"},
       {".mcp.json", "agents on the host start these MCP servers"},
-      {".claude/settings.json", "Claude Code runs its hooks on the host"},
-      {".claude/settings.local.json", "Claude Code runs its hooks on the host"},
-      {".claude/commands", "Claude Code loads these commands on the host"},
-      {".claude/agents", "Claude Code loads these agents on the host"},
+      // Whole directories: besides settings (hooks, MCP servers), they hold commands, agents,
+      // skills and hook scripts that the agent run on the host loads or runs.
+      {".claude", "Claude Code runs its hooks and loads its commands on the host"},
       {".codex", "Codex loads this project config on the host"},
-      {".gemini/settings.json", "Gemini CLI loads these settings on the host"},
+      {".gemini", "Gemini CLI loads these settings and commands on the host"},
   };
   return table;
 }
+
+// Protected directories that get an empty read-only placeholder when missing: host tools load
+// what they hold without asking once the folder is trusted (nix-direnv sources its cache in
+// .direnv), and an empty directory is as none to them and invisible to git. Not .idea: an IDE
+// takes an empty one for a project of its own.
+const std::vector<std::string> k_placeholder_dirs = {".claude", ".codex", ".gemini", ".vscode", ".direnv"};
 
 // Adds each existing protected path beneath `root`; refuses a symlink anywhere on the way.
 Status probe_protected(const std::string& root, std::vector<std::string>& out) {
@@ -229,6 +234,7 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
   std::vector<std::string> missing;
   for (const auto& name : protected_names()) {
     if (name == ".git" || util::starts_with(name, ".git/")) continue;
+    if (std::find(k_placeholder_dirs.begin(), k_placeholder_dirs.end(), name) != k_placeholder_dirs.end()) continue;
     if (!util::exists_nofollow(root + "/" + name)) missing.push_back(name);
   }
   auto& out = facts.unprotected;
@@ -313,6 +319,15 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
     std::string git = root + "/.git";
     if (!util::exists_nofollow(git)) facts.placeholders.push_back(git);
+    // Directories whose files host tools load without asking once the folder is trusted: an
+    // empty one is as good as none to them, and git does not see an empty directory.
+    for (const auto& name : k_placeholder_dirs) {
+      std::string path = root + "/" + name;
+      if (util::exists_nofollow(path)) continue;
+      facts.more_placeholders.push_back({path, true, "",
+                                         "placeholder: keeps the agent from creating it (" +
+                                             protected_reason(path, facts) + "); an empty directory is as none"});
+    }
   }
   describe_unprotected(agent, facts.dir, facts);
   if (commit && util::exists_nofollow(facts.dir + "/.git")) facts.git_env = git_identity(facts.dir);

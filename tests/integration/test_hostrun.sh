@@ -206,7 +206,28 @@ echo "touch $MARKS/envrc-control" > "$C/.envrc.local"
 (cd "$C" && direnv exec "$C" true >/dev/null 2>&1)
 ran "envrc: control: direnv sources a new .envrc.local without a new allow" "$MARKS/envrc-control"
 
-# --- 6. what protection by path leaves open is said -------------------------------------------
+# --- 6. agent and editor directories that do not exist yet -----------------------------------
+
+A="$WORK/dirs"
+project "$A"
+mkdir -p "$A/.gemini"  # present but empty: protected whole, so nothing can be added
+jrun "$A" a 'mkdir -p .claude && echo "{\"hooks\": {}}" > .claude/settings.json; echo claude=$?
+mkdir -p .vscode && echo "{}" > .vscode/tasks.json; echo vscode=$?
+mkdir -p .codex && echo "[mcp_servers]" > .codex/config.toml; echo codex=$?
+mkdir -p .direnv && echo "touch evil" > .direnv/flake-profile.rc; echo direnv=$?
+echo "{}" > .gemini/settings.json; echo gemini=$?
+mkdir -p other && echo ok > other/x; echo plain=$?'
+expect_contains "$(t "dirs: .claude/settings.json cannot be created where .claude was missing")" "claude=1" "$OUT"
+expect_contains "$(t "dirs: ... nor .vscode/tasks.json")" "vscode=1" "$OUT"
+expect_contains "$(t "dirs: ... nor .codex/config.toml")" "codex=1" "$OUT"
+expect_contains "$(t "dirs: ... nor a cache direnv would source in .direnv")" "direnv=1" "$OUT"
+expect_contains "$(t "dirs: ... nor a file in an existing .gemini")" "gemini=1" "$OUT"
+expect_contains "$(t "dirs: control: a new directory elsewhere can be made")" "plain=0" "$OUT"
+left=$(cd "$A" && find .claude .vscode .codex .direnv -mindepth 1 2>/dev/null | wc -l)
+expect_eq "$(t "dirs: the placeholders left on the host are empty")" "0" "$left"
+expect_eq "$(t "dirs: ... and git does not see them")" "?? other/" "$(git -C "$A" status --porcelain | grep -v '^?? \.jailed$')"
+
+# --- 7. what protection by path leaves open is said -------------------------------------------
 
 explain_out=$(cd "$P" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "explain: says what is not protected by path")" "not protected by path" "$explain_out"
@@ -215,7 +236,7 @@ expect_contains "$(t "explain: ... .mcp.json among them")" ".mcp.json" "$explain
 expect_contains "$(t "explain: ... and repositories the agent makes")" "repositories the agent makes (git init DIR)" "$explain_out"
 expect_contains "$(t "explain: git = read by default")" "git:       read (.git read-only)" "$explain_out"
 
-# --- 7. git = commit --------------------------------------------------------------------------
+# --- 8. git = commit --------------------------------------------------------------------------
 
 K="$WORK/commit"
 project "$K" commit

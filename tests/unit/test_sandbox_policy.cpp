@@ -338,7 +338,7 @@ TEST_CASE("probe_project lists existing protected paths and missing grants", "[s
   REQUIRE(facts.ok());
   REQUIRE(facts->dir == dir);
   REQUIRE(facts->protected_paths == std::vector<std::string>{dir + "/.jailed", dir + "/.git", dir + "/.git/hooks",
-                                                             dir + "/.git/config", dir + "/.claude/settings.json"});
+                                                             dir + "/.git/config", dir + "/.claude"});
   REQUIRE(facts->missing_grants == std::vector<std::string>{tmp.path + "/missing"});
 }
 
