@@ -250,6 +250,9 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
   std::vector<std::string> skipped;
   for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
   out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");
+  if (!agent.readwrite.empty()) {
+    out.push_back("repositories and host-run files inside readwrite grants: only the project is scanned");
+  }
   if (agent.git == "commit") {
     out.push_back("git = commit: a repository the agent stages as a gitlink (git add DIR) is entered by host "
                   "'git status', which runs its config; the agent can also rewrite or drop history, or leave a "

@@ -340,9 +340,12 @@ class Scanner {
         {"commondir", "host git reads its config from the directory this names"},
     };
     for (const auto& [name, why] : pieces) protect(gitdir + "/" + name, why);
-    for (const char* name : {"hooks", "info"}) {
+    // Empty where missing, as git itself leaves them: hooks and info as git init makes them;
+    // modules and worktrees, where host git would take a git dir the agent made for a
+    // submodule it checks out or a worktree it lists.
+    for (const char* name : {"hooks", "info", "modules", "worktrees"}) {
       if (!util::exists_nofollow(gitdir + "/" + name)) {
-        placeholder(gitdir + "/" + name, true, "", std::string("placeholder: an empty ") + name + " directory, as git init makes");
+        placeholder(gitdir + "/" + name, true, "", std::string("placeholder: an empty ") + name + " directory, as git leaves it");
       }
     }
     // A commondir naming the git dir itself: git works as without one, and the agent cannot

@@ -129,7 +129,7 @@ TEST_CASE("scan: git = commit protects what host git executes and holds commondi
   REQUIRE_FALSE(has(paths, dir + "/.git"));
   std::vector<std::string> held;
   for (const auto& holder : scan->placeholders) held.push_back(holder.path + (holder.directory ? "/" : "=" + holder.content));
-  REQUIRE(held == std::vector<std::string>{dir + "/.git/info/", dir + "/.git/commondir=.\n"});
+  REQUIRE(held == std::vector<std::string>{dir + "/.git/info/", dir + "/.git/worktrees/", dir + "/.git/commondir=.\n"});
 
   ProjectFacts facts;
   facts.more_placeholders = scan->placeholders;
