@@ -12,6 +12,7 @@
 #include "sandbox/policy.hpp"
 #include "sandbox/policy_parts.hpp"
 #include "sandbox/repo_scan.hpp"
+#include "sandbox/scan_cache.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/process.hpp"
@@ -300,6 +301,13 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     if (*cwd != facts.dir) roots.push_back(*cwd);
   }
   bool commit = agent.git == "commit";
+  // The walk's record saves reading unchanged directories; not where the agent could write it.
+  std::string cache_dir = util::parent_dir(walk_cache_file(facts.dir));
+  bool use_cache = true;
+  for (const auto* writable : {&agent.readwrite, &agent.config}) {
+    for (const auto& path : *writable) use_cache = use_cache && !util::is_within(cache_dir, path.text);
+  }
+  for (const auto& root : roots) use_cache = use_cache && !util::is_within(cache_dir, root);
   for (const auto& root : roots) {
     if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
     // git = commit: the project's .git directory stays writable but for what the scan protects.
@@ -307,7 +315,7 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     if (commit && git_dir && S_ISDIR(git_dir->st_mode)) {
       std::erase(facts.protected_paths, root + "/.git");
     }
-    auto scan = scan_host_run(root, commit);
+    auto scan = scan_host_run(root, commit, use_cache ? walk_cache_file(root) : "");
     if (!scan) return scan.failure();
     for (const auto& [path, why] : scan->protect) add_extra(facts.extra_protected, path, why);
     for (auto& placeholder : scan->placeholders) facts.more_placeholders.push_back(std::move(placeholder));

@@ -37,7 +37,10 @@ struct HostRunScan {
 // writable but for what host git executes or obeys (config, hooks, info, modules, worktrees,
 // commondir); every other repository's git dir is read-only whole. Fails if a path it must
 // protect is a symlink.
-Result<HostRunScan> scan_host_run(const std::string& root, bool git_commit, size_t dir_limit = k_scan_dir_limit);
+// With `cache_file`, the walk of the tree reuses and updates the record kept there
+// (scan_cache.hpp).
+Result<HostRunScan> scan_host_run(const std::string& root, bool git_commit, const std::string& cache_file = "",
+                                  size_t dir_limit = k_scan_dir_limit);
 
 // Writes the placeholders of `project` that have content (git's commondir) where they are
 // missing, before the launch binds them read-only; never through a symlink, never over a file.

@@ -1,13 +1,18 @@
 // Unit tests for sandbox/git_config, sandbox/envrc_scan and sandbox/repo_scan: what host git,
 // hook managers and direnv would run from a project, found by one scan of its tree.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "sandbox/envrc_scan.hpp"
 #include "sandbox/git_config.hpp"
 #include "sandbox/repo_scan.hpp"
+#include "sandbox/scan_cache.hpp"
 #include "util/files.hpp"
 #include "temp_dir.hpp"
 
@@ -96,7 +101,7 @@ TEST_CASE("scan: nested repositories, gitfiles, included configs and hook manage
   REQUIRE(scan->placeholders.empty());
   REQUIRE_FALSE(scan->truncated);
 
-  auto bounded = scan_host_run(dir, false, 2);
+  auto bounded = scan_host_run(dir, false, "", 2);
   REQUIRE(bounded.ok());
   REQUIRE(bounded->truncated);
   REQUIRE(bounded->directories == 2);
@@ -207,4 +212,51 @@ TEST_CASE("policy: placeholders, pins outermost first, and the git identity", "[
   };
   REQUIRE(has_env("GIT_AUTHOR_NAME", "Ann"));
   REQUIRE(has_env("GIT_AUTHOR_EMAIL", "ann@x"));
+}
+
+TEST_CASE("scan: the walk's record is reused while directories are unchanged", "[sandbox]") {
+  TempDir tmp;
+  std::string dir = tmp.path + "/app";
+  std::string cache = tmp.path + "/cache/walk";
+  write(dir + "/src/a/file.txt", "x\n");
+  write(dir + "/lib/.git/HEAD", "ref: refs/heads/main\n");
+  auto first = scan_host_run(dir, false, cache);
+  REQUIRE(first.ok());
+  REQUIRE(has(paths_of(*first), dir + "/lib/.git"));
+  auto records = decode_walk(dir, util::read_file(cache).take());
+  REQUIRE(records.size() == 4);  // app, src, lib, src/a: lib's .git is not entered
+  // Change times under a second old are not trusted: a change within the same clock tick
+  // could leave them as they were. Forged names show whether a record is reused.
+  auto forge = [&] {
+    auto forged = decode_walk(dir, util::read_file(cache).take());
+    for (auto& record : forged) {
+      if (record.path == dir + "/src") record.subdirs.push_back("ghost");
+    }
+    REQUIRE(save_walk(cache, encode_walk(dir, forged)));
+  };
+  auto reused = [&] {
+    auto now = decode_walk(dir, util::read_file(cache).take());
+    return std::any_of(now.begin(), now.end(), [](const DirRecord& r) {
+      return std::find(r.subdirs.begin(), r.subdirs.end(), "ghost") != r.subdirs.end();
+    });
+  };
+  bool fresh = std::none_of(records.begin(), records.end(), [](const DirRecord& r) { return r.settled; });
+  if (fresh) {
+    forge();
+    REQUIRE(scan_host_run(dir, false, cache).ok());
+    REQUIRE_FALSE(reused());
+  }
+  // Once settled, an unchanged directory's record is reused as it is.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  REQUIRE(scan_host_run(dir, false, cache).ok());  // reads them again, now settled
+  forge();
+  REQUIRE(scan_host_run(dir, false, cache).ok());
+  REQUIRE(reused());
+  // A new repository changes its parent's change time: found whatever the record says.
+  write(dir + "/src/a/nested/.git/HEAD", "ref: refs/heads/main\n");
+  auto third = scan_host_run(dir, false, cache);
+  REQUIRE(third.ok());
+  REQUIRE(has(paths_of(*third), dir + "/src/a/nested/.git"));
+  REQUIRE(decode_walk(dir, "garbage").empty());
+  REQUIRE(decode_walk(dir + "/other", util::read_file(cache).take()).empty());
 }
