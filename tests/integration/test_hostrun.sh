@@ -93,6 +93,17 @@ expect_contains "$(t "nested: a repository five levels down is protected too")" 
 git -C "$P/a/b/c/d/deep" status >/dev/null 2>&1
 not_ran "nested: ... host 'git status' in it runs nothing planted" "$MARKS/deep"
 
+# A repository the agent makes is not protected in its session, but from the next launch on,
+# whatever the scan's record of the last walk says.
+records=$(find "$XDG_CACHE_HOME/jailed/scan" -type f -size +0 2>/dev/null | wc -l)
+check "$(t "nested: the scan keeps a record of its walk")" test "$records" -gt 0
+jrun "$P" a 'git init -q made/by/agent && echo made'
+expect_eq "$(t "nested: the agent can make a repository in its session")" "made" "$OUT"
+jrun "$P" a "printf '[core]\n\tfsmonitor = touch $MARKS/made; false\n' >> made/by/agent/.git/config; echo cfg=\$?"
+expect_contains "$(t "nested: ... whose config is read-only from the next launch on")" "cfg=1" "$OUT"
+"$JAILED" cache clear >/dev/null 2>&1
+check_fails "$(t "nested: 'jailed cache clear' drops the walk records")" test -e "$XDG_CACHE_HOME/jailed/scan"
+
 # A .git symlink in the tree refuses the start: host git follows it.
 ln -s ../lib/.git "$P/a/.git"
 jrun "$P" a 'echo started'
