@@ -118,8 +118,8 @@ class Walker {
   }
 
   // Returns the record of `dir`: the last walk's if it still holds, else read now; nothing
-  // for a directory that cannot be opened (the agent, running as the same user, finds it as
-  // closed) or is no directory any more.
+  // for a directory that is no directory any more or cannot be opened (which the user's
+  // tools cannot read either; root, whom jailed may run as, opens everything).
   std::optional<DirRecord> look(const std::string& dir) {
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
@@ -245,7 +245,15 @@ class Scanner {
 
   void add_envrc(const std::string& envrc) {
     std::string dir = util::parent_dir(envrc);
-    if (envrc != m_root + "/.envrc") protect(envrc, "direnv runs it on the host");
+    auto st = util::lstat_path(envrc);
+    if (st && S_ISLNK(st->st_mode)) {
+      // A link to another .envrc (sub/.envrc -> ../.envrc): direnv runs the target, and asks
+      // again before it runs a link the agent replaced (it trusts content, not names).
+      auto target = util::real_path(envrc);
+      if (target && within_writable(*target)) protect(*target, "direnv runs it on the host (through " + envrc + ")");
+    } else if (envrc != m_root + "/.envrc") {
+      protect(envrc, "direnv runs it on the host");
+    }
     auto text = util::read_file(envrc, 1024 * 1024);
     if (!text) return;
     auto refs = envrc_references(*text);

@@ -246,6 +246,8 @@ expect_contains "$(t "explain: ... names missing at launch")" "names missing at 
 expect_contains "$(t "explain: ... .mcp.json among them")" ".mcp.json" "$explain_out"
 expect_contains "$(t "explain: ... and repositories the agent makes")" "repositories the agent makes (git init DIR)" "$explain_out"
 expect_contains "$(t "explain: git = read by default")" "git:       read (.git read-only)" "$explain_out"
+json_out=$(cd "$P" && "$JAILED" explain a --json 2>&1)
+expect_contains "$(t "explain --json: lists what is not protected")" '"unprotected":["names missing at launch' "$json_out"
 
 # --- 8. git = commit --------------------------------------------------------------------------
 

@@ -149,6 +149,8 @@ TEST_CASE("scan: the files an .envrc loads, held by placeholders when missing", 
   write(dir + "/.envrc", "source_env_if_exists .envrc.local\nPATH_add bin\ndotenv_if_exists\nuse flake\n");
   write(dir + "/flake.nix", "{}\n");
   write(dir + "/sub/.envrc", "source_up\n");
+  REQUIRE(util::make_dirs(dir + "/linked").ok());
+  REQUIRE(::symlink("../sub/.envrc", (dir + "/linked/.envrc").c_str()) == 0);  // protected through its target
   auto scan = scan_host_run(dir, false);
   REQUIRE(scan.ok());
   auto paths = paths_of(*scan);
