@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sandbox/policy.hpp"
+#include "sandbox/tree_walk.hpp"
 #include "util/result.hpp"
 
 namespace jailed::sandbox {
@@ -17,11 +18,6 @@ namespace jailed::sandbox {
 // microseconds (bench/probe: 1,114 directories add about 11 ms of system time on a loaded
 // 2-core VM); a larger tree is scanned that far, and explain says so.
 inline constexpr size_t k_scan_dir_limit = 10000;
-
-// Directories the scan does not enter: dependency trees that git ignores in practice and that
-// hold tens of thousands of directories. A repository there is no more protected than one the
-// agent makes (see unprotected_by_path); a submodule there is still found through .gitmodules.
-const std::vector<std::string>& unscanned_dir_names();
 
 // What the scan found under a root: existing paths to re-bind read-only (with why),
 // placeholders for missing names the agent must not create, and what it could not protect.
