@@ -241,8 +241,8 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
   auto& out = facts.unprotected;
   if (!missing.empty()) {
     out.push_back("names missing at launch, which the agent may create: " + util::join(missing, ", ") +
-                  " (direnv asks before a new .envrc runs, jailed announces a new .jailed; the others are "
-                  "loaded by their tools as they are)");
+                  " (direnv asks before a new .envrc runs, Claude Code before it starts a new project MCP "
+                  "server; the others are loaded by their tools as they are)");
   }
   out.push_back("repositories the agent makes (git init DIR): host git runs their config when you work in them");
   out.push_back("scripts the project's own tooling runs: package.json scripts, Makefiles, node_modules/.bin, what "
