@@ -290,6 +290,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
 
   policy.env = make_env(agent, resolution, host, project);
   policy.unprotected = project.unprotected;
+  for (const auto& note : project.scan_notes) policy.notes.push_back(note);
   policy.chdir = util::is_within(host.cwd, workdir) ? host.cwd : project.dir;
   policy.command.push_back(resolution.program);
   policy.command.insert(policy.command.end(), agent_args.begin(), agent_args.end());

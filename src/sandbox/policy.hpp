@@ -106,6 +106,7 @@ struct ProjectFacts {
   // agent commits under with git = commit (GIT_AUTHOR_*, GIT_COMMITTER_*).
   std::vector<Placeholder> more_placeholders;
   std::vector<std::string> unprotected;
+  std::vector<std::string> scan_notes;  // warnings for every launch (a scan cut short)
   std::vector<std::pair<std::string, std::string>> git_env;
 };
 

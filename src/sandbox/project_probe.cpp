@@ -256,8 +256,9 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
   }
   if (agent.git == "commit") {
     out.push_back("git = commit: a repository the agent stages as a gitlink (git add DIR) is entered by host "
-                  "'git status', which runs its config; the agent can also rewrite or drop history, or leave a "
-                  "rebase in progress whose todo list runs commands on 'git rebase --continue'");
+                  "'git status', which runs its config; the agent can also rewrite or drop history, hide changes "
+                  "from 'git status' (assume-unchanged bits in the index), or leave a rebase in progress whose "
+                  "todo list runs commands on 'git rebase --continue'");
   }
 }
 
@@ -320,9 +321,12 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     for (const auto& [path, why] : scan->protect) add_extra(facts.extra_protected, path, why);
     for (auto& placeholder : scan->placeholders) facts.more_placeholders.push_back(std::move(placeholder));
     for (auto& line : scan->unprotected) facts.unprotected.push_back(std::move(line));
+    // Said at every launch: the agent could make directories to push a repository out of reach.
     if (scan->truncated) {
-      facts.unprotected.push_back("repositories and .envrc files beyond the first " + std::to_string(scan->directories) +
-                                  " directories of " + root + " (the scan stops there)");
+      std::string text = "the scan for repositories and .envrc files stopped after " + std::to_string(scan->directories) +
+                         " directories of " + root + "; those deeper are not protected";
+      facts.unprotected.push_back(text);
+      facts.scan_notes.push_back(text + " (an agent may have made many directories: look)");
     }
     if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
     if (auto flakes = probe_local_flakes(root, all_agents, facts.extra_protected); !flakes) return flakes.failure();
