@@ -6,6 +6,7 @@
 #include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/launcher.hpp"
+#include "sandbox/repo_scan.hpp"
 #include "util/error.hpp"
 #include "util/paths.hpp"
 #include "util/spellcheck.hpp"
@@ -66,7 +67,10 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
   // Every agent's local flakes are protected: one agent must not edit what Nix builds for another.
   auto project = sandbox::probe_project(project_dir, plan.agent, plan.config.agents).take();
   auto host = sandbox::probe_host();
-  if (launch) sandbox::ensure_config_paths(plan.agent, host, project).take();
+  if (launch) {
+    sandbox::ensure_config_paths(plan.agent, host, project).take();
+    sandbox::ensure_placeholders(project).take();
+  }
   sandbox::probe_store(plan.resolution, host);  // /usr/bin/env from the closure, for Nix jails
   plan.policy = sandbox::make_policy(plan.agent, plan.resolution, host, project, agent_args);
   return plan;

@@ -10,10 +10,12 @@
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/launch_memo.hpp"
+#include "sandbox/scan_cache.hpp"
 #include "cli/output.hpp"
 #include "config/jail_config.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/spellcheck.hpp"
 #include "util/strings.hpp"
 
@@ -130,6 +132,8 @@ int cmd_cache(const Args& args) {
   cache::GcReport report;
   // Launch records name entries: only those still usable stay (none after clear).
   remove_launch_records(launch_records_dir(), action == "clear");
+  // Walk records only save time; clear drops them with the rest.
+  if (action == "clear") (void)util::remove_tree(util::parent_dir(sandbox::walk_cache_file("/")));
   if (action == "clear") {
     report = cache::clear_cache(store);
   } else {

@@ -141,6 +141,7 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
             << "  backend:   " << policy.backend << "\n"
             << "  command:   " << quote(policy.command[0]) << "\n"
             << "  network:   " << (policy.network ? "on" : "off") << " (" << plan.agent.network_origin.text() << ")\n"
+            << "  git:       " << (plan.agent.git == "commit" ? "commit (objects, refs, index and logs writable)" : "read (.git read-only)") << "\n"
             << "  directory: " << quote(policy.chdir) << "\n"
             << (policy.store_view == sandbox::StoreView::none ? "" : "  store:     " + describe_store(policy) + "\n")
             << (policy.landlock_helper.empty() ? "" : "  landlock:  " + sandbox::describe_helper(policy) + "\n")
@@ -168,6 +169,8 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
   }
   out << "\nseccomp filter denies:\n";
   for (const auto& denial : sandbox::seccomp_denials()) out << "  " << denial << "\n";
+  out << "\nnot protected by path (review what the agent changed before your tools use it):\n";
+  for (const auto& line : policy.unprotected) out << "  " << line << "\n";
   for (const auto& note : policy.notes) out << "note: " << note << "\n";
   std::vector<std::string> quoted;
   for (const auto& word : argv) quoted.push_back(quote(word));
@@ -225,6 +228,7 @@ void print_json(const AgentPlan& plan, const std::vector<std::string>& options, 
   std::cout << "]},\"reachable\":" << json_string(reach_text(policy))
             << ",\"seccomp_denies\":"
             << json_list(sandbox::seccomp_denials()) << ",\"notes\":" << json_list(policy.notes)
+            << ",\"unprotected\":" << json_list(policy.unprotected)
             << ",\"argv\":" << json_list(argv) << ",\"options\":" << json_list(options) << "}\n";
 }
 

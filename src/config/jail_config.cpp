@@ -109,6 +109,8 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       parse_bool(first, agent.timezone);
     } else if (entry.key == "workdir") {
       agent.workdir = first;
+    } else if (entry.key == "git") {
+      agent.git = first;
     } else if (entry.key == "store") {
       agent.store = first;
     } else if (entry.key == "backend") {

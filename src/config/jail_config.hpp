@@ -45,6 +45,7 @@ struct AgentConfig {
   Origin network_origin;
   bool timezone = true;
   std::string workdir = "project";  // project | cwd
+  std::string git = "read";         // read | commit: what the agent may do with the project's .git
   std::string store = "closure";    // closure | full
   std::string backend = "auto";     // auto | nix | host
   std::vector<Value> env;          // names of variables forwarded if set

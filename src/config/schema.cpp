@@ -26,6 +26,8 @@ std::vector<KeySpec> make_specs() {
       {"timezone", T::boolean, {}, false, "on", "share the host's time zone"},
       {"workdir", T::choice, {"project", "cwd"}, false, "project",
        "directory made writable: the project or the current directory"},
+      {"git", T::choice, {"read", "commit"}, false, "read",
+       "the project's .git: read-only, or commit (objects, refs, index writable; config, hooks read-only)"},
       {"env", T::env_names, {}, false, "none", "variables forwarded from the host when set"},
       {"setenv", T::assignments, {}, false, "none", "variables set inside the jail (NAME=VALUE)"},
       {"store", T::choice, {"closure", "full"}, false, "closure",

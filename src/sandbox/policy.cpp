@@ -110,6 +110,7 @@ void protect(MountList& mounts, const ProjectFacts& project) {
   for (const auto& [path, why] : project.extra_protected) paths.push_back(path);
   std::sort(paths.begin(), paths.end());  // a parent sorts before what lies beneath it
   std::vector<std::string> visible;
+  std::vector<std::string> pins;
   for (const auto& path : paths) {
     // Beneath a path already protected (.git/hooks under .git): one read-only bind covers both.
     if (!visible.empty() && util::is_within(path, visible.back())) continue;
@@ -120,15 +121,34 @@ void protect(MountList& mounts, const ProjectFacts& project) {
     if (cover->kind != MountKind::bind) continue;
     std::string top = cover->target;
     for (std::string dir = util::parent_dir(path); dir != top && util::is_within(dir, top); dir = util::parent_dir(dir)) {
-      if (!mounts.has_target(dir)) {
-        mounts.add(MountKind::bind, dir, dir, "pinned: holds protected paths, so it cannot be renamed or replaced");
-      }
+      if (!mounts.has_target(dir) && std::find(pins.begin(), pins.end(), dir) == pins.end()) pins.push_back(dir);
     }
+  }
+  // Outer directories first: bwrap binds from the host's tree, so a later bind of a parent
+  // would hide the pin of a directory beneath it.
+  std::sort(pins.begin(), pins.end());
+  for (const auto& dir : pins) {
+    mounts.add(MountKind::bind, dir, dir, "pinned: holds protected paths, so it cannot be renamed or replaced");
   }
   for (const auto& path : project.placeholders) {
     const Mount* cover = mounts.covering(path);
     if (!cover || cover->kind != MountKind::bind) continue;
     mounts.add(MountKind::empty_ro, "", path, "placeholder: keeps the agent from creating it (git ignores an empty .git)");
+  }
+  for (const auto& holder : project.more_placeholders) {
+    const Mount* cover = mounts.covering(holder.path);
+    // Only in a writable place, and not beneath a protected path, whose read-only bind keeps
+    // the name from being created anyway.
+    if (!cover || cover->kind != MountKind::bind) continue;
+    if (std::any_of(visible.begin(), visible.end(), [&](const std::string& p) { return util::is_within(holder.path, p); })) {
+      continue;
+    }
+    if (holder.directory) {
+      mounts.add(MountKind::empty_ro, "", holder.path, holder.reason);
+    } else {
+      // A file jailed wrote beforehand (ensure_placeholders), or an empty one: /dev/null.
+      mounts.add(MountKind::ro_bind, holder.content.empty() ? "/dev/null" : holder.path, holder.path, holder.reason);
+    }
   }
   for (const auto& path : visible) {
     mounts.add(MountKind::ro_bind, path, path, "protected: " + protected_reason(path, project));
@@ -165,7 +185,7 @@ class EnvList {
 
 std::vector<std::pair<std::string, std::string>> make_env(const config::AgentConfig& agent,
                                                           const resolve::Resolution& resolution,
-                                                          const HostFacts& host) {
+                                                          const HostFacts& host, const ProjectFacts& project) {
   EnvList env(host.env);
   env.set("HOME", host.home);
   env.set("USER", host.user);
@@ -182,6 +202,8 @@ std::vector<std::pair<std::string, std::string>> make_env(const config::AgentCon
   env.forward("TZ");
   env.set("TMPDIR", "/tmp");
   env.set("JAILED_AGENT", agent.name);
+  // git = commit: the caller's git identity, as ~/.gitconfig is not in the jail.
+  for (const auto& [name, value] : project.git_env) env.set(name, value);
   for (const auto& name : agent.env) env.forward(name.text);
   for (const auto& assignment : agent.setenv) {
     size_t eq = assignment.text.find('=');
@@ -297,7 +319,9 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     }
   }
 
-  policy.env = make_env(agent, resolution, host);
+  policy.env = make_env(agent, resolution, host, project);
+  policy.unprotected = project.unprotected;
+  for (const auto& note : project.scan_notes) policy.notes.push_back(note);
   policy.chdir = util::is_within(host.cwd, workdir) ? host.cwd : project.dir;
   policy.command.push_back(resolution.program);
   policy.command.insert(policy.command.end(), agent_args.begin(), agent_args.end());

@@ -67,6 +67,7 @@ struct Policy {
   std::string chdir;                                     // working directory inside
   std::vector<std::string> command;                      // argv inside; [0] absolute
   std::vector<std::string> notes;                        // warnings (skipped grants, ...)
+  std::vector<std::string> unprotected;                  // what protection by path leaves open (explain)
   StoreView store_view = StoreView::none;
   std::vector<std::string> store_paths;  // the closure the agent may read (empty for none/full)
   int landlock_abi = 0;                  // the ABI the ruleset is built for (store_view landlock)
@@ -94,6 +95,17 @@ struct HostFacts {
   std::string homes_dir;                    // $XDG_STATE_HOME/jailed/homes: agents' private homes
 };
 
+// A name the agent must not create, held by a read-only mount. bwrap makes the mount point on
+// the host, so a placeholder stays in the project after the session: only names whose empty
+// (or given) form the host tools treat as absent get one.
+struct Placeholder {
+  std::string path;
+  bool directory = false;  // an empty read-only directory; else a read-only file
+  std::string content;     // a file's content, written by ensure_placeholders (empty: /dev/null)
+  std::string reason;
+  bool operator==(const Placeholder&) const = default;
+};
+
 // Facts about the project, probed from disk before the policy is made.
 struct ProjectFacts {
   std::string dir;                                     // project directory (real path)
@@ -104,6 +116,13 @@ struct ProjectFacts {
   // More paths the host runs later, each with why: core.hooksPath directories and local
   // flakes (Nix builds them outside the jail) inside the project.
   std::vector<std::pair<std::string, std::string>> extra_protected;
+  // Found by the scan of the tree (repo_scan.hpp): placeholders for missing names host tools
+  // would load, what cannot be protected by path (for explain), and the git identity the
+  // agent commits under with git = commit (GIT_AUTHOR_*, GIT_COMMITTER_*).
+  std::vector<Placeholder> more_placeholders;
+  std::vector<std::string> unprotected;
+  std::vector<std::string> scan_notes;  // warnings for every launch (a scan cut short)
+  std::vector<std::pair<std::string, std::string>> git_env;
 };
 
 // Returns the caller's identity, directories and environment, which /etc files exist, the

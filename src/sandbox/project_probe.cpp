@@ -5,12 +5,15 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "resolve/nix_spec.hpp"
 #include "sandbox/grant_paths.hpp"
 #include "sandbox/policy.hpp"
 #include "sandbox/policy_parts.hpp"
+#include "sandbox/repo_scan.hpp"
+#include "sandbox/scan_cache.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/process.hpp"
@@ -39,15 +42,20 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       {".vscode", "the editor runs its tasks on the host"},
       {".idea", "the IDE runs its configurations on the host"},
       {".mcp.json", "agents on the host start these MCP servers"},
-      {".claude/settings.json", "Claude Code runs its hooks on the host"},
-      {".claude/settings.local.json", "Claude Code runs its hooks on the host"},
-      {".claude/commands", "Claude Code loads these commands on the host"},
-      {".claude/agents", "Claude Code loads these agents on the host"},
+      // Whole directories: besides settings (hooks, MCP servers), they hold commands, agents,
+      // skills and hook scripts that the agent run on the host loads or runs.
+      {".claude", "Claude Code runs its hooks and loads its commands on the host"},
       {".codex", "Codex loads this project config on the host"},
-      {".gemini/settings.json", "Gemini CLI loads these settings on the host"},
+      {".gemini", "Gemini CLI loads these settings and commands on the host"},
   };
   return table;
 }
+
+// Protected directories that get an empty read-only placeholder when missing: host tools load
+// what they hold without asking once the folder is trusted (nix-direnv sources its cache in
+// .direnv), and an empty directory is as none to them and invisible to git. Not .idea: an IDE
+// takes an empty one for a project of its own.
+const std::vector<std::string> k_placeholder_dirs = {".claude", ".codex", ".gemini", ".vscode", ".direnv"};
 
 // Adds each existing protected path beneath `root`; refuses a symlink anywhere on the way.
 Status probe_protected(const std::string& root, std::vector<std::string>& out) {
@@ -184,6 +192,77 @@ Status probe_local_flakes(const std::string& root, const std::vector<const confi
   return success();
 }
 
+// Returns the identity host git would commit under in `root`, as the variables that give it to
+// git inside (where ~/.gitconfig is not): GIT_AUTHOR_* and GIT_COMMITTER_* set on the host win,
+// the rest comes from `git config` (the repository's own user.* included), asked only if needed.
+std::vector<std::pair<std::string, std::string>> git_identity(const std::string& root) {
+  std::vector<std::pair<std::string, std::string>> env;
+  std::string name, email;
+  auto get = [](const char* variable) -> std::string {
+    const char* value = std::getenv(variable);
+    return value ? value : "";
+  };
+  bool all_set = true;
+  for (const char* variable : {"GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL"}) {
+    all_set = all_set && !get(variable).empty();
+  }
+  if (!all_set) {
+    if (auto git = util::find_in_path("git")) {
+      util::SystemRunner runner;
+      auto answer = runner.run({*git, "-C", root, "config", "--get-regexp", "^user\\.(name|email)$"});
+      if (answer && answer->status == 0) {
+        for (const auto& line : util::split(answer->out, '\n')) {
+          size_t space = line.find(' ');
+          if (space == std::string::npos) continue;
+          std::string key = line.substr(0, space), value = line.substr(space + 1);
+          if (key == "user.name") name = value;
+          if (key == "user.email") email = value;
+        }
+      }
+    }
+  }
+  for (const auto& [variable, fallback] : {std::pair<const char*, std::string>{"GIT_AUTHOR_NAME", name},
+                                           {"GIT_AUTHOR_EMAIL", email},
+                                           {"GIT_COMMITTER_NAME", name},
+                                           {"GIT_COMMITTER_EMAIL", email}}) {
+    std::string value = get(variable).empty() ? fallback : get(variable);
+    if (!value.empty()) env.emplace_back(variable, value);
+  }
+  return env;
+}
+
+// What protection by path leaves open in a launch of `agent` on `facts`, in words for explain.
+void describe_unprotected(const config::AgentConfig& agent, const std::string& root, ProjectFacts& facts) {
+  std::vector<std::string> missing;
+  for (const auto& name : protected_names()) {
+    if (name == ".git" || util::starts_with(name, ".git/")) continue;
+    if (std::find(k_placeholder_dirs.begin(), k_placeholder_dirs.end(), name) != k_placeholder_dirs.end()) continue;
+    if (!util::exists_nofollow(root + "/" + name)) missing.push_back(name);
+  }
+  auto& out = facts.unprotected;
+  if (!missing.empty()) {
+    out.push_back("names missing at launch, which the agent may create: " + util::join(missing, ", ") +
+                  " (direnv asks before a new .envrc runs, Claude Code before it starts a new project MCP "
+                  "server; the others are loaded by their tools as they are)");
+  }
+  out.push_back("repositories the agent makes (git init DIR): host git runs their config when you work in them");
+  out.push_back("scripts the project's own tooling runs: package.json scripts, Makefiles, node_modules/.bin, what "
+                "a protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands), the "
+                "files a protected flake.nix or shell.nix imports");
+  std::vector<std::string> skipped;
+  for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
+  out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");
+  if (!agent.readwrite.empty()) {
+    out.push_back("repositories and host-run files inside readwrite grants: only the project is scanned");
+  }
+  if (agent.git == "commit") {
+    out.push_back("git = commit: a repository the agent stages as a gitlink (git add DIR) is entered by host "
+                  "'git status', which runs its config; the agent can also rewrite or drop history, hide changes "
+                  "from 'git status' (assume-unchanged bits in the index), or leave a rebase in progress whose "
+                  "todo list runs commands on 'git rebase --continue'");
+  }
+}
+
 }  // namespace
 
 const std::vector<std::string>& protected_names() {
@@ -223,18 +302,54 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     if (!cwd) return cwd.failure();
     if (*cwd != facts.dir) roots.push_back(*cwd);
   }
+  bool commit = agent.git == "commit";
+  // The walk's record saves reading unchanged directories; not where the agent could write it.
+  std::string cache_dir = util::parent_dir(walk_cache_file(facts.dir));
+  bool use_cache = true;
+  for (const auto* writable : {&agent.readwrite, &agent.config}) {
+    for (const auto& path : *writable) use_cache = use_cache && !util::is_within(cache_dir, path.text);
+  }
+  for (const auto& root : roots) use_cache = use_cache && !util::is_within(cache_dir, root);
   for (const auto& root : roots) {
     if (auto probed = probe_protected(root, facts.protected_paths); !probed) return probed.failure();
+    // git = commit: the project's .git directory stays writable but for what the scan protects.
+    auto git_dir = util::lstat_path(root + "/.git");
+    if (commit && git_dir && S_ISDIR(git_dir->st_mode)) {
+      std::erase(facts.protected_paths, root + "/.git");
+    }
+    auto scan = scan_host_run(root, commit, use_cache ? walk_cache_file(root) : "");
+    if (!scan) return scan.failure();
+    for (const auto& [path, why] : scan->protect) add_extra(facts.extra_protected, path, why);
+    for (auto& placeholder : scan->placeholders) facts.more_placeholders.push_back(std::move(placeholder));
+    for (auto& line : scan->unprotected) facts.unprotected.push_back(std::move(line));
+    // Said at every launch: the agent could make directories to push a repository out of reach.
+    if (scan->truncated) {
+      std::string text = "the scan for repositories and .envrc files stopped after " + std::to_string(scan->directories) +
+                         " directories of " + root + "; those deeper are not protected";
+      facts.unprotected.push_back(text);
+      facts.scan_notes.push_back(text + " (an agent may have made many directories: look)");
+    }
     if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
     if (auto flakes = probe_local_flakes(root, all_agents, facts.extra_protected); !flakes) return flakes.failure();
     // Without this, `git init` inside would make a repository whose config host git obeys,
     // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
     std::string git = root + "/.git";
     if (!util::exists_nofollow(git)) facts.placeholders.push_back(git);
+    // Directories whose files host tools load without asking once the folder is trusted: an
+    // empty one is as good as none to them, and git does not see an empty directory.
+    for (const auto& name : k_placeholder_dirs) {
+      std::string path = root + "/" + name;
+      if (util::exists_nofollow(path)) continue;
+      facts.more_placeholders.push_back({path, true, "",
+                                         "placeholder: keeps the agent from creating it (" +
+                                             protected_reason(path, facts) + "); an empty directory is as none"});
+    }
   }
   auto grants = resolve_grants(agent, roots);
   if (!grants) return grants.failure();
   facts.grant_sources = std::move(*grants);
+  describe_unprotected(agent, facts.dir, facts);
+  if (commit && util::exists_nofollow(facts.dir + "/.git")) facts.git_env = git_identity(facts.dir);
   return facts;
 }
 

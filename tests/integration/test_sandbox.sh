@@ -641,8 +641,8 @@ jrun "$K" 'printf "#!/bin/sh\necho planted\n" > .githooks/pre-commit && chmod +x
 expect_true "plant: no hook planted in the core.hooksPath directory of the work tree" \
   "the agent created $K/.githooks/pre-commit; host 'git commit' runs it (core.hooksPath = .githooks)" \
   ! -e "$K/.githooks/pre-commit"
-# Not covered, and documented in README "Known limits": a repository the agent makes in a
-# subdirectory (git init sub) and protected names that did not exist at start
-# (.claude/settings.json, .mcp.json, ...): bwrap can only cover paths that exist.
+# Not covered, and listed by explain (tests/integration/test_hostrun.sh): a repository the
+# agent makes in a subdirectory (git init sub) and protected files that did not exist at
+# start (.mcp.json, ...).
 
 finish
