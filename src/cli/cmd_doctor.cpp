@@ -20,6 +20,7 @@
 #include "util/accounts.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 #include "util/terminal_text.hpp"
@@ -144,18 +145,44 @@ void check_landlock(Checker& checker, const std::string& bwrap) {
   }
 }
 
+// Returns the name of the program that ran jailed (the shell doctor is asked about), or "".
+std::string parent_program() {
+  auto comm = util::read_file("/proc/" + std::to_string(::getppid()) + "/comm");
+  if (!comm.ok()) return "";
+  std::string name(util::trim(*comm));
+  if (!name.empty() && name[0] == '-') name.erase(0, 1);  // a login shell
+  return name;
+}
+
+// The hook marks its shell with JAILED_HOOK=SHELL:PID. A shell started from one with the hook
+// inherits the variable, not the hook: only the shell whose process runs doctor counts.
 void check_hook(Checker& checker) {
+  std::string parent = parent_program();
+  bool known = parent == "bash" || parent == "zsh" || parent == "fish";
   const char* hook = std::getenv("JAILED_HOOK");
-  if (hook && *hook) {
-    checker.report(Verdict::ok, "shell hook", std::string("installed (") + hook + ")");
+  std::string mark = hook ? hook : "";
+  auto colon = mark.find(':');
+  std::string hook_shell = mark.substr(0, colon);
+  std::string hook_pid = colon == std::string::npos ? "" : mark.substr(colon + 1);
+  if (!mark.empty() && hook_pid == std::to_string(::getppid())) {
+    checker.report(Verdict::ok, "shell hook", "installed in this shell (" + hook_shell + ")");
     return;
   }
-  const char* shell_path = std::getenv("SHELL");
-  std::string shell = shell_path ? shell_path : "bash";
-  shell = shell.substr(shell.find_last_of('/') + 1);
+  if (!known && !mark.empty()) {
+    // Not run from a shell (a script, an editor): the caller's shell cannot be told.
+    checker.report(Verdict::ok, "shell hook", "installed in a parent shell (" + hook_shell + ")");
+    return;
+  }
+  std::string shell = known ? parent : "";
+  if (shell.empty()) {
+    const char* shell_path = std::getenv("SHELL");
+    shell = util::base_name(shell_path ? shell_path : "bash");
+  }
   std::string rc = shell == "zsh" ? "~/.zshrc" : shell == "fish" ? "~/.config/fish/config.fish" : "~/.bashrc";
-  std::string line = shell == "fish" ? "jailed hook fish | source" : "eval \"$(jailed hook " + shell + ")\"";
-  checker.report(Verdict::warn, "shell hook", "not active in this shell: add '" + line + "' to " + rc);
+  std::string line = shell == "fish" ? "command -q jailed; and jailed hook fish | source"
+                                     : "command -v jailed >/dev/null && eval \"$(jailed hook " + shell + ")\"";
+  std::string why = mark.empty() ? "not active in this shell" : "not active in this " + shell + " (JAILED_HOOK came from the shell that started it)";
+  checker.report(Verdict::warn, "shell hook", why + ": add '" + line + "' to " + rc);
 }
 
 void check_nix(Checker& checker) {
