@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -147,9 +148,10 @@ void check_landlock(Checker& checker, const std::string& bwrap) {
 
 // Returns the name of the program that ran jailed (the shell doctor is asked about), or "".
 std::string parent_program() {
-  auto comm = util::read_file("/proc/" + std::to_string(::getppid()) + "/comm");
-  if (!comm.ok()) return "";
-  std::string name(util::trim(*comm));
+  // procfs files report size 0: read up to the end, not a size.
+  std::ifstream comm("/proc/" + std::to_string(::getppid()) + "/comm");
+  std::string name;
+  if (!std::getline(comm, name)) return "";
   if (!name.empty() && name[0] == '-') name.erase(0, 1);  // a login shell
   return name;
 }

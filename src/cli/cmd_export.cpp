@@ -14,6 +14,7 @@
 #include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "cli/setup_check.hpp"
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
 #include "shell/emit.hpp"
@@ -113,6 +114,10 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
     return out;
   }
   out.state->file = file->stamp;
+  if (auto why = broad_project(util::parent_dir(found.path), user_context().home)) {
+    out.message = unloaded_note(previous, state) + "refusing " + display_path(found.path) + ": " + *why;
+    return out;
+  }
   try {
     trust::TrustStore store(trust::TrustStore::default_path(), false);
     auto checked = check_file(store, *file, config::load_config(found.path, file->content, user_context()));

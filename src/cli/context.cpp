@@ -1,5 +1,7 @@
 #include "cli/context.hpp"
 
+#include "cli/setup_check.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,6 +162,9 @@ std::string blocked_message(const Checked& checked, const std::string& path) {
 
 Allowed load_allowed(const std::string& path, const LaunchMemo* memo) {
   auto file = config::read_jailed_file(path).take();
+  if (auto why = broad_project(util::parent_dir(path), user_context().home)) {
+    throw Error("refusing " + display_path(path) + ": " + *why, ExitCode::not_allowed);
+  }
   auto merged = config::load_config(path, file.content, user_context());
   // The subject holds the presets and global config as merged: an edit to any of them changes
   // the hash, so a launch record made before it no longer vouches for the file.
