@@ -38,7 +38,7 @@ int cmd_run(const Args& args) {
   if (first < args.size() && args[first] == "--") ++first;
   if (first == args.size() || args[first].empty() || args[first][0] == '-') {
     if (!parse_options(command_named("run"), Args(args.begin() + static_cast<long>(dir.empty() ? 0 : 2), args.end()),
-                       {{{"directory", OptionKind::value, "-C DIR: the project of DIR's nearest .jailed"}}})) {
+                       {{{"directory", OptionKind::value, "the project of DIR's nearest .jailed (also -C DIR)"}}})) {
       return 0;
     }
     throw Error("jailed run: which agent? (jailed run [-C DIR] AGENT [ARGS...]; 'jailed status' lists them)",

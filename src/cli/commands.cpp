@@ -55,7 +55,7 @@ const std::vector<Command>& commands() {
        "  jailed doctor\n"},
       {"help", "[COMMAND]", "show help for jailed or a command", cmd_help, false,
        "  jailed help allow\n"},
-      {"__complete", "agents|commands|keys|options COMMAND|shells hook|export",
+      {"__complete", "agents|commands|keys|options COMMAND|presets|shells hook|export",
        "print words for shell completion, one per line", cmd_complete, true},
   };
   return table;
