@@ -95,7 +95,7 @@ std::vector<SetupFinding> check_setup(const config::JailConfig& config, const st
     bool host_package = agent.package && util::starts_with(agent.package->text, "host:");
     if (agent.backend == "nix" && host_package) {
       add(out, true, where(agent.package->origin) + "agent \"" + agent.name + "\": package " +
-                         shown(agent.package->text) +
+                         util::printable(agent.package->text) +
                          " is a host program, but backend = nix: use a Nix package, or remove backend = nix");
       continue;
     }
