@@ -17,10 +17,14 @@ function __jailed_export_eval_on_cd --on-variable PWD
     __jailed_export_eval
 end
 
-# Applies it again when something else changes PATH: direnv's handlers (which may run after
-# this hook's) restore the PATH they saved, which can drop jailed's entry or bring back an old one.
+# Applies it again when something else changes the global PATH: direnv's handlers (which may
+# run after this hook's) restore the PATH they saved, which can drop jailed's entry or bring back
+# an old one. A function's own local PATH is its business: the handler sees that one, and
+# applying it would replace the global PATH.
 function __jailed_export_eval_on_path --on-variable PATH
-    set -q __jailed_applying; or __jailed_export_eval
+    set -q __jailed_applying; and return
+    set -ql PATH; and return
+    __jailed_export_eval
 end
 
 # Lets `jailed doctor` see that this shell has the hook: its name and process id, as a shell

@@ -149,4 +149,24 @@ expect_key "PATH list: user's entries kept in place" $s out.PATH "/user/front:$P
 expect_key "PATH list: one entry removed" $s count_out "$(( $(get $s count_in) - 1 ))"
 expect_key "PATH list: items stay separate" $s second "$HOSTBIN"
 
+# A function with its own local PATH: the PATH watcher leaves the global PATH alone. Control: a
+# global PATH without the shim dir (as direnv's restore makes it) gets it back at once.
+run_scenario local_path P="$p" PZ="$PATH0" <<'EOF'
+hook
+go in $P
+function narrow
+    set -lx PATH /usr/bin
+    put inside (printenv PATH)
+end
+narrow
+snap after_local
+set -gx PATH (string split : $PZ)
+snap after_global
+EOF
+s=local_path
+expect_key "local PATH in a function: kept local" $s inside "/usr/bin"
+expect_key "local PATH in a function: the global PATH untouched" $s after_local.PATH "$(get $s after_local.JAILED_SHIMS):$PATH0"
+expect_key "control: a global PATH without the shim dir gets it back at once" $s after_global.PATH \
+  "$(get $s after_local.JAILED_SHIMS):$PATH0"
+
 finish
