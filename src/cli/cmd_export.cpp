@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -56,11 +57,18 @@ std::string path_without_shims(const std::string& path) {
 bool path_as_wanted(const char* shims) {
   const char* path = std::getenv("PATH");
   if (!path || !std::strstr(path, "/jailed/shims/")) return shims == nullptr;
+  // Walked in place: this runs at every prompt inside a project.
+  std::string_view rest = path;
   bool found = false;
-  for (const auto& part : util::split(path, ':')) {
-    if (!shim::looks_like_shim_dir(part)) continue;
-    if (!shims || part != shims) return false;
-    found = true;
+  while (true) {
+    size_t colon = rest.find(':');
+    std::string_view part = rest.substr(0, colon);
+    if (shim::looks_like_shim_dir(part)) {
+      if (!shims || part != shims) return false;
+      found = true;
+    }
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
   }
   return found || shims == nullptr;
 }
