@@ -84,7 +84,9 @@ expect_contains "doctor: a JAILED_HOOK inherited from another shell is not this 
   "not active in this bash (JAILED_HOOK came from the shell that started it)" "$out"
 expect_contains "doctor: the line it advises does nothing where jailed is not on PATH" \
   "command -v jailed >/dev/null && eval" "$out"
-out=$(JAILED_HOOK=bash:$$ "$JAILED" doctor 2>&1)
+# Run from this shell itself (no subshell between), as a user types it.
+JAILED_HOOK=bash:$$ "$JAILED" doctor > "$WORLD/doctor.out" 2>&1
+out=$(cat "$WORLD/doctor.out")
 expect_contains "doctor sees the hook of the shell that runs it" "shell hook: installed in this shell (bash)" "$out"
 if grep -q 'landlock: ABI' <<<"$out"; then
   expect_contains "doctor runs the Landlock helper in a jail" "runs in a jail" "$out"
