@@ -588,6 +588,7 @@ snap stale
 lookup stale jailed-demo
 go in2 "$P"
 restore_path without_shims
+run status_off "$JAILED" status
 prompt dropped
 snap dropped
 lookup dropped jailed-demo
@@ -602,6 +603,13 @@ EOF
   expect_key "PATH restored without the shim dir: shim found" $s dropped.which.jailed-demo "$shims/jailed-demo"
   expect_key "PATH restored without the shim dir: no message" $s err.dropped ""
   expect_contains "$SH PATH restored: status says loaded" "loaded:  yes, in this shell" "$(get $s status.run.out)"
+  if [ "$SH" = fish ]; then
+    # fish's hook watches PATH and puts the entry back as soon as another tool drops it.
+    expect_contains "$SH PATH restored: the entry is back at once" "loaded:  yes, in this shell" "$(get $s status_off.run.out)"
+  else
+    expect_contains "$SH PATH restored: until the next prompt, status says the commands are off PATH" \
+      "loaded:  no: its commands are not on this shell's PATH (the next prompt puts them back)" "$(get $s status_off.run.out)"
+  fi
 }
 
 # JAILED_LOG_FORMAT shapes the hook's lines as DIRENV_LOG_FORMAT does direnv's; empty: silent.
