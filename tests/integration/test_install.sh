@@ -19,11 +19,15 @@ readme_line() {
 BASH_LINE='[ -x ~/.local/bin/jailed ] && eval "$(~/.local/bin/jailed hook bash)"'
 ZSH_PATH_LINE='typeset -U path; path=(~/.local/bin $path)'
 ZSH_LINE='[[ -x ~/.local/bin/jailed ]] && eval "$(~/.local/bin/jailed hook zsh)"'
+BASH_COMPLETION_LINE='[ -r ~/.local/share/bash-completion/completions/jailed ] && . ~/.local/share/bash-completion/completions/jailed'
+ZSH_COMPLETION_LINE='fpath=(~/.local/share/zsh/site-functions $fpath); autoload -Uz compinit && compinit'
 FISH_PATH_LINE='fish_add_path -g ~/.local/bin'
 FISH_LINE='test -x ~/.local/bin/jailed; and ~/.local/bin/jailed hook fish | source'
 readme_line "echo '$BASH_LINE' >> ~/.bashrc"
 readme_line "echo '$ZSH_PATH_LINE' >> ~/.zshrc"
 readme_line "echo '$ZSH_LINE' >> ~/.zshrc"
+readme_line "echo '$BASH_COMPLETION_LINE' >> ~/.bashrc"
+readme_line "echo '$ZSH_COMPLETION_LINE' >> ~/.zshrc"
 readme_line "echo '$FISH_PATH_LINE' >> ~/.config/fish/config.fish"
 readme_line "echo '$FISH_LINE' >> ~/.config/fish/config.fish"
 readme_line 'make install PREFIX=~/.local'
@@ -32,8 +36,8 @@ readme_line 'make install PREFIX=~/.local'
 cp -a /etc/skel/. "$HOME/"
 out=$(make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" 2>&1)
 check "install: make install PREFIX=~/.local" test -x "$HOME/.local/bin/jailed" -a -z "$out"
-echo "$BASH_LINE" >> "$HOME/.bashrc"
-{ echo "$ZSH_PATH_LINE"; echo "$ZSH_LINE"; } >> "$HOME/.zshrc"
+{ echo "$BASH_LINE"; echo "$BASH_COMPLETION_LINE"; } >> "$HOME/.bashrc"
+{ echo "$ZSH_PATH_LINE"; echo "$ZSH_LINE"; echo "$ZSH_COMPLETION_LINE"; } >> "$HOME/.zshrc"
 mkdir -p "$HOME/.config/fish"
 { echo "$FISH_PATH_LINE"; echo "$FISH_LINE"; } >> "$HOME/.config/fish/config.fish"
 mkdir -p "$WORK/proj"
@@ -47,7 +51,7 @@ login() { env -i HOME="$HOME" PATH=/usr/local/bin:/usr/bin:/bin TERM=dumb USER="
 # project is allowed and loads at the next prompt; then jailed is uninstalled and the hook says
 # nothing at the next prompt.
 # shellcheck disable=SC2016  # the shells expand these
-bash_script='cd "$1"; jailed --version; jailed doctor | grep "shell hook"; complete -p jailed 2>/dev/null || echo "no completion yet"
+bash_script='cd "$1"; jailed --version; jailed doctor | grep "shell hook"; complete -p jailed
 jailed allow --yes . 2>/dev/null; _jailed_hook; command -v jailed-demo
 rm ~/.local/bin/jailed; _jailed_hook; echo "after uninstall: $?"'
 out=$(login bash -l -i -c "$bash_script" _ "$WORK/proj" 2>"$WORLD/bash.err")
@@ -55,6 +59,7 @@ err=$(grep -v -e 'cannot set terminal process group' -e 'no job control' -e '^ja
 expect_eq "install: bash -l starts without an error" "" "$err"
 expect_contains "install: bash -l finds jailed on PATH" "jailed 0.1.0" "$out"
 expect_contains "install: bash -l: doctor sees the hook of this shell" "installed in this shell (bash)" "$out"
+expect_contains "install: bash -l: completion is set up" "complete -F _jailed jailed" "$out"
 expect_contains "install: bash -l: the project loads" "/jailed-demo" "$out"
 expect_contains "install: bash -l: after an uninstall the hook says nothing and keeps \$?" "after uninstall: 0" "$out"
 expect_not_contains "install: bash -l: after an uninstall no error" "No such file" "$(cat "$WORLD/bash.err")"
@@ -69,13 +74,14 @@ cp "$WORLD/bashrc.saved" "$HOME/.bashrc"
 
 if command -v zsh >/dev/null; then
   # shellcheck disable=SC2016
-  zsh_script='cd "$1"; jailed --version; jailed doctor | grep "shell hook"
+  zsh_script='cd "$1"; jailed --version; jailed doctor | grep "shell hook"; echo "completion: $_comps[jailed]"
 jailed allow --yes . 2>/dev/null; _jailed_hook; command -v jailed-demo
 rm ~/.local/bin/jailed; _jailed_hook; echo "after uninstall: $?"'
   out=$(login zsh -l -i -c "$zsh_script" _ "$WORK/proj" 2>"$WORLD/zsh.err")
   expect_eq "install: zsh -l starts without an error" "" "$(grep -v '^jailed: ' "$WORLD/zsh.err")"
   expect_contains "install: zsh -l finds jailed on PATH" "jailed 0.1.0" "$out"
   expect_contains "install: zsh -l: doctor sees the hook of this shell" "installed in this shell (zsh)" "$out"
+  expect_contains "install: zsh -l: completion is set up" "completion: _jailed" "$out"
   expect_contains "install: zsh -l: the project loads" "/jailed-demo" "$out"
   expect_contains "install: zsh -l: after an uninstall the hook says nothing" "after uninstall: 0" "$out"
   make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" >/dev/null 2>&1
