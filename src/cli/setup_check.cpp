@@ -108,7 +108,17 @@ std::vector<SetupFinding> check_setup(const config::JailConfig& config, const st
     // The host backend only looks programs up: cheap, and what a launch will do.
     resolve::HostBackend backend(host_path());
     auto resolved = backend.resolve(agent);
-    if (!resolved) add(out, false, resolved.error());
+    if (resolved) continue;
+    if (agent.from_preset && !host_package && !nix_installed) {
+      // The preset names a Nix package: either way of getting the agent fixes it.
+      std::string program = agent.command ? agent.command->text : agent.name;
+      add(out, false, where(agent.package ? agent.package->origin : agent.shim_name.origin) + "agent \"" + agent.name +
+                          "\": its program \"" + program +
+                          "\" is not installed here, and without Nix its package cannot be used: install the agent, or "
+                          "install Nix (apt install nix-bin)");
+    } else {
+      add(out, false, resolved.error());
+    }
   }
   return out;
 }

@@ -103,6 +103,12 @@ expect_contains "setup: a missing path is named with file:line" "$S/.jailed:4: r
 write_jailed "$S" $'[agent demo]\npackage = host:no-such-program-here'
 allow_err
 expect_contains "setup: a host program that is not installed" "$S/.jailed:2: agent \"demo\": program \"no-such-program-here\" not found" "$ALLOW_OUT"
+mkdir -p "$WORLD/nonix"
+ln -s "$(command -v bash)" "$WORLD/nonix/bash"
+write_jailed "$S" $'[agent crush]'
+ALLOW_OUT=$(PATH="$WORLD/nonix" "$JAILED" allow "$S" 2>&1 </dev/null)
+expect_contains "setup: a preset whose program is missing, without Nix: both fixes named" \
+  "agent \"crush\": its program \"crush\" is not installed here, and without Nix its package cannot be used: install the agent, or install Nix" "$ALLOW_OUT"
 write_jailed "$S" $'[agent demo]\npackage = host:bash\nbackend = nix'
 allow_err
 expect_eq "setup: host: with backend = nix is refused (exit 4)" 4 "$ALLOW_RC"
