@@ -45,7 +45,7 @@ _jailed() {
   if [[ -z $command ]]; then
     case $cur in
       -*) _jailed_words "--help --version -V" "$cur" ;;
-      *) _jailed_words "init allow edit deny status prune run explain reload cache hook export doctor help" "$cur" ;;
+      *) _jailed_words "init allow edit deny status prune run explain resolve cache hook export doctor help" "$cur" ;;
     esac
     return 0
   fi
@@ -131,7 +131,7 @@ _jailed() {
           ;;
       esac
       ;;
-    reload)
+    resolve | reload)
       case $prev in
         --agent) _jailed_agents "${COMP_WORDS[0]}" "$cur" ;;
         *)
@@ -177,7 +177,7 @@ _jailed() {
       if [[ $cur == -* ]]; then
         _jailed_words "--help" "$cur"
       elif ((positionals == 0)); then
-        _jailed_words "init allow edit deny status prune run explain reload cache hook export doctor help" "$cur"
+        _jailed_words "init allow edit deny status prune run explain resolve cache hook export doctor help" "$cur"
       fi
       ;;
   esac

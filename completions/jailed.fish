@@ -93,7 +93,7 @@ complete -c jailed -n __jailed_needs_command -a status -d 'show the nearest .jai
 complete -c jailed -n __jailed_needs_command -a prune -d 'forget trust records of files that no longer exist'
 complete -c jailed -n __jailed_needs_command -a run -d "run an agent of the nearest .jailed (or DIR's) in its sandbox"
 complete -c jailed -n __jailed_needs_command -a explain -d "show an agent's sandbox in words and the exact bwrap argv"
-complete -c jailed -n __jailed_needs_command -a reload -d "resolve the nearest .jailed's Nix agents again"
+complete -c jailed -n __jailed_needs_command -a resolve -d "resolve the nearest .jailed's Nix packages again"
 complete -c jailed -n __jailed_needs_command -a cache -d 'list or drop cached closures and their GC roots'
 complete -c jailed -n __jailed_needs_command -a hook -d 'print the prompt hook for bash, zsh or fish'
 complete -c jailed -n __jailed_needs_command -a export -d 'print environment changes for the prompt hook'
@@ -128,9 +128,9 @@ complete -c jailed -n '__jailed_first_argument explain' -a '(__jailed_agents)' -
 complete -c jailed -n '__jailed_using explain' -l agent -x -a '(__jailed_agents)' -d 'the agent to explain'
 complete -c jailed -n '__jailed_using explain' -l json -d 'print JSON'
 
-# reload [AGENT]
-complete -c jailed -n '__jailed_first_argument reload' -a '(__jailed_agents)' -d agent
-complete -c jailed -n '__jailed_using reload' -l agent -x -a '(__jailed_agents)' -d 'the agent to resolve'
+# resolve [AGENT] (reload: its older name)
+complete -c jailed -n '__jailed_first_argument resolve reload' -a '(__jailed_agents)' -d agent
+complete -c jailed -n '__jailed_using resolve reload' -l agent -x -a '(__jailed_agents)' -d 'the agent to resolve'
 
 # cache list [--json] | gc [--older-than DURATION] | clear: each option belongs to one action.
 complete -c jailed -n '__jailed_first_argument cache' -a list -d 'list the cached closures'
@@ -146,4 +146,4 @@ complete -c jailed -n '__jailed_first_argument export' -a 'bash zsh fish json' -
 complete -c jailed -n '__jailed_using export' -l shell -x -a 'bash zsh fish json' -d 'bash, zsh, fish or json'
 
 # help [COMMAND]
-complete -c jailed -n '__jailed_first_argument help' -a 'init allow edit deny status prune run explain reload cache hook export doctor help'
+complete -c jailed -n '__jailed_first_argument help' -a 'init allow edit deny status prune run explain resolve cache hook export doctor help'

@@ -30,7 +30,7 @@ namespace {
 // flakes as the trust check read them.
 int resolve_allowed(const config::JailConfig& config, const std::string& real_path, const util::TreeDigests& trees) {
   int status = resolve_agents_now(config, real_path, ResolveMode::allow, trees);
-  if (status != 0) info("the file stays allowed; fix the problem, then run 'jailed reload'");
+  if (status != 0) info("the file stays allowed; fix the problem, then run 'jailed resolve'");
   return status;
 }
 

@@ -37,10 +37,12 @@ const std::vector<Command>& commands() {
        "  jailed run crush -- --help     arguments after the agent go to it\n"},
       {"explain", "AGENT [--json]", "show an agent's sandbox in words and the exact bwrap argv", cmd_explain, false,
        "  jailed explain crush           what crush can see and change, and why\n"},
-      {"reload", "[AGENT]", "resolve the nearest .jailed's Nix packages again (all agents by default)", cmd_reload,
+      {"resolve", "[AGENT]", "resolve the nearest .jailed's Nix packages again (all agents by default)", cmd_resolve,
        false,
-       "  jailed reload                  after a flake input moved on\n"
-       "  jailed reload crush            one agent\n"},
+       "  jailed resolve                 after a flake input moved on, or a failed resolution was fixed\n"
+       "  jailed resolve crush           one agent\n"},
+      // The older name of resolve. Not direnv's reload: the prompt hook needs none.
+      {"reload", "[AGENT]", "the older name of resolve", cmd_resolve, true},
       {"cache", "list [--json] | gc [--older-than DURATION] | clear", "list or drop cached closures and their GC roots",
        cmd_cache, false,
        "  jailed cache list              what is cached, for which project\n"

@@ -40,7 +40,7 @@ int cmd_status(const Args&);
 int cmd_prune(const Args&);
 int cmd_run(const Args&);
 int cmd_explain(const Args&);
-int cmd_reload(const Args&);
+int cmd_resolve(const Args&);
 int cmd_cache(const Args&);
 int cmd_doctor(const Args&);
 int cmd_help(const Args&);

@@ -113,7 +113,7 @@ completion_suite() {
   step "$sh" hook "$hook" || return
 
   # Commands; the hidden helper is not one of them.
-  if offer "$sh" "commands" "jailed " allow deny status prune run explain reload cache hook export doctor help; then
+  if offer "$sh" "commands" "jailed " init allow edit deny status prune run explain resolve cache hook export doctor help; then
     pass "$sh completion: jailed <TAB> offers the commands"
     expect_not_contains "$sh completion: jailed <TAB> hides __complete" "__complete" "$OFFER"
   fi
@@ -150,12 +150,12 @@ completion_suite() {
   fi
   offer "$sh" "explain agents" "jailed explain " alpha beta &&
     pass "$sh completion: jailed explain <TAB> offers the project's agents"
-  if offer "$sh" "reload agents" "jailed reload " alpha beta; then
-    pass "$sh completion: jailed reload <TAB> offers the project's agents"
-    expect_not_contains "$sh completion: jailed reload <TAB> offers no other project's agent" "other" "$OFFER"
+  if offer "$sh" "resolve agents" "jailed resolve " alpha beta; then
+    pass "$sh completion: jailed resolve <TAB> offers the project's agents"
+    expect_not_contains "$sh completion: jailed resolve <TAB> offers no other project's agent" "other" "$OFFER"
   fi
   offer "$sh" "reload --agent" "jailed reload --agent " alpha beta &&
-    pass "$sh completion: jailed reload --agent <TAB> offers the project's agents"
+    pass "$sh completion: jailed reload (the older name) --agent <TAB> offers the project's agents"
   offer "$sh" "shim arguments" "jailed-alpha not" jailed-alpha notes-file.txt &&
     pass "$sh completion: jailed-alpha's arguments complete files"
   offer "$sh" "run arguments" "jailed run alpha not" notes-file.txt &&

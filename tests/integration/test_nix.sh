@@ -210,8 +210,8 @@ expect_eq "nix: reload of a broken flake fails" "1" "$rc"
 expect_contains "nix: ... with Nix's error" "error: syntax error" "$out"
 cp "$WORLD/flake.good" "$P/tools/flake.nix"
 "$JAILED" allow >/dev/null 2>&1
-out=$("$JAILED" reload bot 2>&1)
-expect_contains "nix: reload after the fix resolves afresh" "agent bot: 4 store paths" "$out"
+out=$("$JAILED" resolve bot 2>&1)
+expect_contains "nix: resolve after the fix resolves afresh" "agent bot: 4 store paths" "$out"
 check_fails "nix: reload of an unknown agent is an error" "$JAILED" reload nobody
 
 # --- Nix missing ---------------------------------------------------------------------------------
