@@ -8,6 +8,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 require_tools install make
 ROOT=$(cd "$here/../.." && pwd)
 BUILD_DIR=$(dirname "$JAILED")
+# make install of the binaries under test, never rebuilt here (-o: taken as up to date).
+install_jailed() {
+  make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" -o "$BUILD_DIR/jailed" -o "$BUILD_DIR/jailed-landlock"
+}
 new_world
 README="$ROOT/README.md"
 
@@ -34,7 +38,7 @@ readme_line 'make install PREFIX=~/.local'
 
 # A fresh account: Debian's skeleton files, nothing of jailed.
 cp -a /etc/skel/. "$HOME/"
-out=$(make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" 2>&1)
+out=$(install_jailed 2>&1)
 check "install: make install PREFIX=~/.local" test -x "$HOME/.local/bin/jailed" -a -z "$out"
 { echo "$BASH_LINE"; echo "$BASH_COMPLETION_LINE"; } >> "$HOME/.bashrc"
 { echo "$ZSH_PATH_LINE"; echo "$ZSH_LINE"; echo "$ZSH_COMPLETION_LINE"; } >> "$HOME/.zshrc"
@@ -63,7 +67,7 @@ expect_contains "install: bash -l: completion is set up" "complete -F _jailed ja
 expect_contains "install: bash -l: the project loads" "/jailed-demo" "$out"
 expect_contains "install: bash -l: after an uninstall the hook says nothing and keeps \$?" "after uninstall: 0" "$out"
 expect_not_contains "install: bash -l: after an uninstall no error" "No such file" "$(cat "$WORLD/bash.err")"
-make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" >/dev/null 2>&1
+install_jailed >/dev/null 2>&1
 
 # Control: the unguarded line runs before ~/.profile puts ~/.local/bin on PATH.
 cp "$HOME/.bashrc" "$WORLD/bashrc.saved"
@@ -84,7 +88,7 @@ rm ~/.local/bin/jailed; _jailed_hook; echo "after uninstall: $?"'
   expect_contains "install: zsh -l: completion is set up" "completion: _jailed" "$out"
   expect_contains "install: zsh -l: the project loads" "/jailed-demo" "$out"
   expect_contains "install: zsh -l: after an uninstall the hook says nothing" "after uninstall: 0" "$out"
-  make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" >/dev/null 2>&1
+  install_jailed >/dev/null 2>&1
 else
   skip "install: zsh" "zsh is not installed"
 fi
