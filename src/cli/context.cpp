@@ -180,7 +180,21 @@ Allowed load_allowed(const std::string& path, const LaunchMemo* memo) {
     subject = std::move(checked.subject);
   }
   util::TreeDigests trees = tree_digests(subject);
-  return {std::move(file), std::move(merged).take(), std::move(trees), std::move(hash)};
+  config::JailConfig config = std::move(merged).take();
+  // A file allowed before allow refused such grants (or whose global config gained one since)
+  // does not get them either: string comparisons only, so a launch pays nothing noticeable.
+  std::string home = user_context().home;
+  for (const auto& agent : config.agents) {
+    for (const auto* paths : {&agent.readonly, &agent.readwrite, &agent.config}) {
+      for (const auto& value : *paths) {
+        if (auto why = broad_grant(value.text, home)) {
+          throw Error(value.origin.text() + ": refusing " + display_path(value.text) + ": " + *why,
+                      ExitCode::bad_config);
+        }
+      }
+    }
+  }
+  return {std::move(file), std::move(config), std::move(trees), std::move(hash)};
 }
 
 }  // namespace jailed::cli

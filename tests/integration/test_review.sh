@@ -142,6 +142,18 @@ expect_eq "control: naming ~/.ssh itself is explicit and allowed" 0 "$ALLOW_RC"
 grant 'readwrite = ~/.config/tool'
 expect_eq "control: a directory of the home is allowed" 0 "$ALLOW_RC"
 
+# A launch refuses such a grant too (a file allowed before allow checked grants): here the home
+# moves below a granted directory after the allow.
+mkdir -p "$WORLD/other/me"
+grant "readonly = $WORLD/other"
+expect_eq "control: a directory outside the home is granted" 0 "$ALLOW_RC"
+out=$(cd "$S" && "$JAILED" run demo -c 'echo ran' 2>&1)
+expect_eq "control: ... and the agent runs" "ran" "$out"
+out=$(cd "$S" && HOME="$WORLD/other/me" "$JAILED" run demo -c 'echo ran' 2>&1)
+expect_eq "a launch refuses a grant that holds the home (exit 4)" 4 "$?"
+expect_contains "a launch refuses a grant that holds the home: why" \
+  "$S/.jailed:3: refusing $WORLD/other: it holds your whole home" "$out"
+
 # A project at the home governs every project below it: refused by allow, the hook and run.
 write_jailed "$HOME" $'[agent demo]\npackage = host:bash'
 out=$(cd "$HOME" && "$JAILED" allow 2>&1)
