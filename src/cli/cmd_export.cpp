@@ -41,13 +41,13 @@ util::FileStamp trust_stamp() {
   return st ? util::stamp_of(*st) : util::FileStamp{};
 }
 
-// Returns PATH without any shim directory (other entries, even ones the user added after we
+// Returns PATH without any shim directory, and without `old_shims` (other entries, even ones the user added after we
 // loaded, stay where they are). Every shim dir goes, not just ours: a tool that saves and
 // restores PATH (direnv, on leaving or reloading) can put back one we had already removed.
-std::string path_without_shims(const std::string& path) {
+std::string path_without_shims(const std::string& path, const char* old_shims) {
   std::vector<std::string> kept;
   for (auto& part : util::split(path, ':')) {
-    if (!shim::looks_like_shim_dir(part)) kept.push_back(part);
+    if (!shim::looks_like_shim_dir(part) && !(old_shims && part == old_shims)) kept.push_back(part);
   }
   return util::join(kept, ":");
 }
@@ -163,7 +163,7 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
 std::vector<shell::EnvChange> changes_for(const Outcome& out, const std::optional<shell::State>& previous) {
   const char* path = std::getenv("PATH");
   const char* old_shims = env_or_null("JAILED_SHIMS");
-  std::string new_path = path_without_shims(path ? path : "");
+  std::string new_path = path_without_shims(path ? path : "", old_shims);
 
   std::vector<shell::EnvChange> changes;
   bool loaded = out.state && out.state->activation == shell::Activation::loaded;

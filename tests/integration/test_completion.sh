@@ -64,6 +64,11 @@ has_words() {
   done
 }
 
+# cancel_line SESSION: empties the line being edited with keys the shell reads in order (end of
+# line, kill to its start). Ctrl-C would be a signal, which can overtake or drop the keys typed
+# next, so that the next step's command runs garbled.
+cancel_line() { tm send-keys -t "$1" C-e C-u; }
+
 # offer SESSION NAME TEXT WORD...: types TEXT and Tab on an empty line and waits until every WORD
 # shows in the pane; OFFER then holds the pane's text from that line on. The line is cancelled.
 OFFER=
@@ -78,11 +83,11 @@ offer() {
   tm send-keys -t "$sh" Tab
   if ! wait_for has_words "$sh" "$mark" "${@:4}"; then
     fail "$sh completion: $name" "expected [${*:4}] after typing [$text<TAB>]; pane: $(after_mark "$sh" "$mark" | tail -8)"
-    tm send-keys -t "$sh" C-c
+    cancel_line "$sh"
     return 1
   fi
   OFFER=$(after_mark "$sh" "$mark")
-  tm send-keys -t "$sh" C-c
+  cancel_line "$sh"
   return 0
 }
 
