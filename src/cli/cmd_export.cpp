@@ -41,9 +41,9 @@ util::FileStamp trust_stamp() {
   return st ? util::stamp_of(*st) : util::FileStamp{};
 }
 
-// Returns PATH without any shim directory, and without `old_shims` (other entries, even ones the user added after we
-// loaded, stay where they are). Every shim dir goes, not just ours: a tool that saves and
-// restores PATH (direnv, on leaving or reloading) can put back one we had already removed.
+// Returns PATH without any shim directory and without `old_shims` (other entries, even ones
+// the user added after we loaded, stay where they are). Every shim dir goes, not just ours: a
+// tool that saves and restores PATH (direnv, leaving or reloading) can put back an old one.
 std::string path_without_shims(const std::string& path, const char* old_shims) {
   std::vector<std::string> kept;
   for (auto& part : util::split(path, ':')) {
