@@ -156,6 +156,22 @@ std::string parent_program() {
   return name;
 }
 
+// Returns the start-up line that installs the hook in `shell`, as the README gives it: by full
+// path for a jailed in the home (~/.local/bin is not on PATH yet where a login shell reads
+// ~/.bashrc), else through PATH; either does nothing once jailed is gone.
+std::string hook_line(const std::string& shell) {
+  std::string self = self_path();
+  std::string home = util::home_dir();
+  if (!home.empty() && util::is_within(self, home) && self.find_first_of(" '\"$`\\") == std::string::npos) {
+    std::string at = "~" + self.substr(home.size());
+    if (shell == "fish") return "test -x " + at + "; and " + at + " hook fish | source";
+    std::string test = shell == "zsh" ? "[[ -x " + at + " ]]" : "[ -x " + at + " ]";
+    return test + " && eval \"$(" + at + " hook " + shell + ")\"";
+  }
+  if (shell == "fish") return "command -q jailed; and jailed hook fish | source";
+  return "command -v jailed >/dev/null && eval \"$(jailed hook " + shell + ")\"";
+}
+
 // The hook marks its shell with JAILED_HOOK=SHELL:PID. A shell started from one with the hook
 // inherits the variable, not the hook: only the shell whose process runs doctor counts.
 void check_hook(Checker& checker) {
@@ -181,8 +197,7 @@ void check_hook(Checker& checker) {
     shell = util::base_name(shell_path ? shell_path : "bash");
   }
   std::string rc = shell == "zsh" ? "~/.zshrc" : shell == "fish" ? "~/.config/fish/config.fish" : "~/.bashrc";
-  std::string line = shell == "fish" ? "command -q jailed; and jailed hook fish | source"
-                                     : "command -v jailed >/dev/null && eval \"$(jailed hook " + shell + ")\"";
+  std::string line = hook_line(shell);
   std::string why = mark.empty() ? "not active in this shell" : "not active in this " + shell + " (JAILED_HOOK came from the shell that started it)";
   checker.report(Verdict::warn, "shell hook", why + ": add '" + line + "' to " + rc);
 }

@@ -69,6 +69,11 @@ expect_contains "install: bash -l: after an uninstall the hook says nothing and 
 expect_not_contains "install: bash -l: after an uninstall no error" "No such file" "$(cat "$WORLD/bash.err")"
 install_jailed >/dev/null 2>&1
 
+# A shell without the hook: doctor gives the README's line for this install.
+out=$(login bash --norc --noprofile -i -c '~/.local/bin/jailed doctor' 2>/dev/null)
+expect_contains "install: doctor in a shell without the hook gives the README's line" \
+  "add '$BASH_LINE' to ~/.bashrc" "$out"
+
 # Control: the unguarded line runs before ~/.profile puts ~/.local/bin on PATH.
 cp "$HOME/.bashrc" "$WORLD/bashrc.saved"
 echo 'eval "$(jailed hook bash)"' >> "$HOME/.bashrc"
