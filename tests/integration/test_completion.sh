@@ -131,6 +131,11 @@ completion_suite() {
   offer "$sh" "status options" "jailed status --" --path --all --json --help &&
     expect_eq "$sh completion: jailed status --<TAB> offers exactly its options" \
       "--all --help --json --path " "$(words_like '--[a-z]+')"
+  offer "$sh" "init presets" "jailed init " crush opencode claude-code &&
+    pass "$sh completion: jailed init <TAB> offers the presets"
+  offer "$sh" "allow options" "jailed allow --" --path --yes --help &&
+    expect_eq "$sh completion: jailed allow --<TAB> offers exactly its options" \
+      "--help --path --yes " "$(words_like '--[a-z]+')"
   offer "$sh" "cache actions" "jailed cache " list gc clear &&
     pass "$sh completion: jailed cache <TAB> offers list gc clear"
   offer "$sh" "cache list options" "jailed cache list --" --json --help &&
