@@ -62,8 +62,9 @@ cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
             src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp src/cli/progress.cpp src/cli/resolve_agent.cpp \
-            src/cli/cmd_reload.cpp src/cli/cmd_cache.cpp src/cli/launch_memo.cpp src/cli/options.cpp \
-            src/cli/review.cpp
+            src/cli/cmd_resolve.cpp src/cli/cmd_cache.cpp src/cli/launch_memo.cpp src/cli/options.cpp \
+            src/cli/review.cpp src/cli/grant_summary.cpp src/cli/setup_check.cpp \
+            src/cli/cmd_edit.cpp src/cli/cmd_init.cpp
 
 PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
 HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish

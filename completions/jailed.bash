@@ -44,8 +44,8 @@ _jailed() {
   done
   if [[ -z $command ]]; then
     case $cur in
-      -*) _jailed_words "--help --version" "$cur" ;;
-      *) _jailed_words "allow deny status prune run explain reload cache hook export doctor help" "$cur" ;;
+      -*) _jailed_words "--help --version -V" "$cur" ;;
+      *) _jailed_words "init allow edit deny status prune run explain resolve cache hook export doctor help" "$cur" ;;
     esac
     return 0
   fi
@@ -55,19 +55,23 @@ _jailed() {
   for ((i = command_index + 1; i < COMP_CWORD; i++)); do
     word=${COMP_WORDS[i]}
     case $word in
-      --path | --agent | --shell | --older-than) ((i++)) ;;
+      --path | --agent | --shell | --older-than | --directory | -C) ((i++)) ;;
       -*) ;;
       *) ((positionals++)) ;;
     esac
   done
 
   case $command in
-    allow | deny)
+    allow | edit | deny)
       case $prev in
         --path) _jailed_files ;;
         *)
           if [[ $cur == -* ]]; then
-            _jailed_words "--path --help" "$cur"
+            if [[ $command == deny ]]; then
+              _jailed_words "--path --help" "$cur"
+            else
+              _jailed_words "--path --yes --help" "$cur"
+            fi
           elif ((positionals == 0)); then
             _jailed_files
           fi
@@ -86,19 +90,31 @@ _jailed() {
           ;;
       esac
       ;;
+    init)
+      if [[ $cur == -* ]]; then
+        _jailed_words "--force --help" "$cur"
+      else
+        _jailed_words "$(command "${COMP_WORDS[0]/#\~/$HOME}" __complete presets 2>/dev/null)" "$cur"
+      fi
+      ;;
     run)
       # Everything after the agent belongs to the agent: complete files, as for its shim.
       local agent_index=0
       for ((i = command_index + 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
-        [[ $word == -* ]] && continue
+        case $word in
+          -C | --directory) ((i++)); continue ;;
+          -*) continue ;;
+        esac
         agent_index=$i
         break
       done
       if ((agent_index > 0)); then
         _jailed_files
+      elif [[ $prev == -C || $prev == --directory ]]; then
+        compopt -o dirnames 2>/dev/null
       elif [[ $cur == -* ]]; then
-        _jailed_words "--help --" "$cur"
+        _jailed_words "--directory -C --help --" "$cur"
       else
         _jailed_agents "${COMP_WORDS[0]}" "$cur"
       fi
@@ -115,7 +131,7 @@ _jailed() {
           ;;
       esac
       ;;
-    reload)
+    resolve | reload)
       case $prev in
         --agent) _jailed_agents "${COMP_WORDS[0]}" "$cur" ;;
         *)
@@ -161,7 +177,7 @@ _jailed() {
       if [[ $cur == -* ]]; then
         _jailed_words "--help" "$cur"
       elif ((positionals == 0)); then
-        _jailed_words "allow deny status prune run explain reload cache hook export doctor help" "$cur"
+        _jailed_words "init allow edit deny status prune run explain resolve cache hook export doctor help" "$cur"
       fi
       ;;
   esac

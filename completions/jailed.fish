@@ -25,7 +25,7 @@ function __jailed_command_state
             continue
         end
         switch $token
-            case --path --agent --shell --older-than
+            case --path --agent --shell --older-than --directory -C
                 set skip_value 1
             case '-*'
             case '*'
@@ -75,35 +75,51 @@ function __jailed_agents
     command $self __complete agents 2>/dev/null
 end
 
+# Prints the built-in presets.
+function __jailed_presets
+    set -l self (commandline -opc)[1]
+    command -q -- $self; or return 0
+    command $self __complete presets 2>/dev/null
+end
+
 complete -c jailed -f
 
 # Commands, and the options that come without one.
-complete -c jailed -n __jailed_needs_command -a allow -d 'trust a .jailed file (after you have read it)'
+complete -c jailed -n __jailed_needs_command -a init -d 'write a commented starter .jailed here, from the presets'
+complete -c jailed -n __jailed_needs_command -a allow -d 'review a .jailed and what it grants, then trust it'
+complete -c jailed -n __jailed_needs_command -a edit -d 'open the nearest .jailed in $VISUAL or $EDITOR, then review and allow it'
 complete -c jailed -n __jailed_needs_command -a deny -d 'refuse a .jailed file, whatever its content'
 complete -c jailed -n __jailed_needs_command -a status -d 'show the nearest .jailed, its trust and agents'
 complete -c jailed -n __jailed_needs_command -a prune -d 'forget trust records of files that no longer exist'
-complete -c jailed -n __jailed_needs_command -a run -d 'run an agent of the nearest .jailed in its sandbox'
+complete -c jailed -n __jailed_needs_command -a run -d "run an agent of the nearest .jailed (or DIR's) in its sandbox"
 complete -c jailed -n __jailed_needs_command -a explain -d "show an agent's sandbox in words and the exact bwrap argv"
-complete -c jailed -n __jailed_needs_command -a reload -d "resolve the nearest .jailed's Nix agents again"
+complete -c jailed -n __jailed_needs_command -a resolve -d "resolve the nearest .jailed's Nix packages again"
 complete -c jailed -n __jailed_needs_command -a cache -d 'list or drop cached closures and their GC roots'
 complete -c jailed -n __jailed_needs_command -a hook -d 'print the prompt hook for bash, zsh or fish'
 complete -c jailed -n __jailed_needs_command -a export -d 'print environment changes for the prompt hook'
 complete -c jailed -n __jailed_needs_command -a doctor -d 'check bwrap, user namespaces, the shell hook and nix'
 complete -c jailed -n __jailed_needs_command -a help -d 'show help for jailed or a command'
 complete -c jailed -n __jailed_needs_command -s h -l help -d 'show help'
-complete -c jailed -n __jailed_needs_command -l version -d 'print the version'
+complete -c jailed -n __jailed_needs_command -s V -l version -d 'print the version'
 
 # Every command takes --help (for run, only before the agent: then it is the agent's).
 complete -c jailed -n 'not __jailed_needs_command; and not __jailed_using run; or __jailed_first_argument run' \
     -s h -l help -d 'show help'
 
-# allow, deny, status [PATH]
-complete -c jailed -n '__jailed_using allow deny status' -l path -r -F -d 'a .jailed file or its directory'
-complete -c jailed -n '__jailed_first_argument allow deny status' -F
+# allow, edit, deny, status [PATH]
+complete -c jailed -n '__jailed_using allow edit deny status' -l path -r -F -d 'a .jailed file or its directory'
+complete -c jailed -n '__jailed_first_argument allow edit deny status' -F
+complete -c jailed -n '__jailed_using allow edit' -l yes -d 'allow without asking'
+
+# init [AGENT...]
+complete -c jailed -n '__jailed_using init' -a '(__jailed_presets)' -d preset
+complete -c jailed -n '__jailed_using init' -l force -d 'replace an existing .jailed'
 complete -c jailed -n '__jailed_using status' -l all -d 'also list every trust record'
 complete -c jailed -n '__jailed_using status' -l json -d 'print JSON'
 
-# run AGENT [--] [ARGS...]: the agent's arguments are files, as for its shim.
+# run [-C DIR] AGENT [--] [ARGS...]: the agent's arguments are files, as for its shim.
+complete -c jailed -n '__jailed_first_argument run' -s C -l directory -x -a '(__fish_complete_directories)' \
+    -d "the project of DIR's nearest .jailed"
 complete -c jailed -n '__jailed_first_argument run' -a '(__jailed_agents)' -d agent
 complete -c jailed -n '__jailed_using run; and not __jailed_first_argument run' -F
 
@@ -112,9 +128,9 @@ complete -c jailed -n '__jailed_first_argument explain' -a '(__jailed_agents)' -
 complete -c jailed -n '__jailed_using explain' -l agent -x -a '(__jailed_agents)' -d 'the agent to explain'
 complete -c jailed -n '__jailed_using explain' -l json -d 'print JSON'
 
-# reload [AGENT]
-complete -c jailed -n '__jailed_first_argument reload' -a '(__jailed_agents)' -d agent
-complete -c jailed -n '__jailed_using reload' -l agent -x -a '(__jailed_agents)' -d 'the agent to resolve'
+# resolve [AGENT] (reload: its older name)
+complete -c jailed -n '__jailed_first_argument resolve reload' -a '(__jailed_agents)' -d agent
+complete -c jailed -n '__jailed_using resolve reload' -l agent -x -a '(__jailed_agents)' -d 'the agent to resolve'
 
 # cache list [--json] | gc [--older-than DURATION] | clear: each option belongs to one action.
 complete -c jailed -n '__jailed_first_argument cache' -a list -d 'list the cached closures'
@@ -130,4 +146,4 @@ complete -c jailed -n '__jailed_first_argument export' -a 'bash zsh fish json' -
 complete -c jailed -n '__jailed_using export' -l shell -x -a 'bash zsh fish json' -d 'bash, zsh, fish or json'
 
 # help [COMMAND]
-complete -c jailed -n '__jailed_first_argument help' -a 'allow deny status prune run explain reload cache hook export doctor help'
+complete -c jailed -n '__jailed_first_argument help' -a 'init allow edit deny status prune run explain resolve cache hook export doctor help'

@@ -7,6 +7,8 @@ _jailed_hook() {
   # puts the user's INT trap back when the function returns.
   emulate -L zsh
   setopt local_traps
+  # An uninstalled jailed stays silent.
+  [[ -x @JAILED@ ]] || return $previous_exit_status
   local jailed_output
   # Ctrl-C can still stop a slow export: the hook is then abandoned before applying anything.
   jailed_output=$(@JAILED@ export zsh)
@@ -20,16 +22,20 @@ _jailed_hook() {
 
 # Puts _jailed_hook first in both hook arrays, once: precmd for every prompt, chpwd so that
 # `cd project; cmd` and widgets that change directory without a prompt see the new PATH.
-# Other functions in the arrays are kept; sourcing this twice adds nothing.
+# direnv's hook is the exception: jailed goes right after it, so that direnv restoring the PATH
+# it saved cannot bring back or drop jailed's entry after jailed ran (direnv, installed later,
+# puts itself first: the same order). Other functions in the arrays are kept; sourcing this
+# twice adds nothing.
 () {
   emulate -L zsh
   typeset -ag precmd_functions chpwd_functions
-  if (( ! ${precmd_functions[(I)_jailed_hook]} )); then
-    precmd_functions=(_jailed_hook "${precmd_functions[@]}")
-  fi
-  if (( ! ${chpwd_functions[(I)_jailed_hook]} )); then
-    chpwd_functions=(_jailed_hook "${chpwd_functions[@]}")
-  fi
+  local array at
+  for array in precmd_functions chpwd_functions; do
+    (( ${${(P)array}[(I)_jailed_hook]} )) && continue
+    at=${${(P)array}[(I)_direnv_hook]}
+    set -A $array "${(@)${(P)array}[1,at]}" _jailed_hook "${(@)${(P)array}[at+1,-1]}"
+  done
 }
-# Lets `jailed doctor` see that this shell has the hook.
-export JAILED_HOOK=zsh
+# Lets `jailed doctor` see that this shell has the hook: its name and process id, as a shell
+# started from this one inherits the variable but not the hook.
+export JAILED_HOOK="zsh:$$"

@@ -111,6 +111,12 @@ int cmd_cache(const Args& args) {
                                 {"older-than", OptionKind::value, "gc: drop entries not used within DURATION (30d, 12h, ...)"}}};
   std::string action = args.empty() ? "" : args[0];
   bool known = std::find(k_actions.begin(), k_actions.end(), action) != k_actions.end();
+  // A word that is no action is named as such, before the option parser calls it a stray argument.
+  if (!known && !action.empty() && action[0] != '-') {
+    throw Error("jailed cache: unknown action " + util::printable(action) + util::did_you_mean(action, k_actions) +
+                    " (list, gc or clear)",
+                ExitCode::usage);
+  }
   auto values = parse_options(command_named("cache"), known ? Args(args.begin() + 1, args.end()) : args, options);
   if (!values) return 0;
   if (!known) {

@@ -10,6 +10,7 @@
 #include "cli/commands.hpp"
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
+#include "config/presets.hpp"
 #include "config/schema.hpp"
 #include "util/error.hpp"
 #include "util/paths.hpp"
@@ -19,7 +20,7 @@
 namespace jailed::cli {
 namespace {
 
-const std::vector<std::string> k_kinds = {"agents", "commands", "keys", "options", "shells"};
+const std::vector<std::string> k_kinds = {"agents", "commands", "keys", "options", "presets", "shells"};
 
 void print_lines(const std::vector<std::string>& words) {
   for (const auto& word : words) std::cout << word << "\n";
@@ -117,6 +118,8 @@ int cmd_complete(const Args& args) {
     print_lines(project_agents());
   } else if (kind == "commands") {
     print_lines(visible_commands());
+  } else if (kind == "presets") {
+    print_lines(config::builtin_preset_names());
   } else if (kind == "keys") {
     for (const auto& spec : config::key_specs()) std::cout << spec.name << "\n";
   } else if (kind == "options") {

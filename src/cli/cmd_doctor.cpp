@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.hpp"
@@ -20,6 +21,7 @@
 #include "util/accounts.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 #include "util/terminal_text.hpp"
@@ -144,18 +146,60 @@ void check_landlock(Checker& checker, const std::string& bwrap) {
   }
 }
 
+// Returns the name of the program that ran jailed (the shell doctor is asked about), or "".
+std::string parent_program() {
+  // procfs files report size 0: read up to the end, not a size.
+  std::ifstream comm("/proc/" + std::to_string(::getppid()) + "/comm");
+  std::string name;
+  if (!std::getline(comm, name)) return "";
+  if (!name.empty() && name[0] == '-') name.erase(0, 1);  // a login shell
+  return name;
+}
+
+// Returns the start-up line that installs the hook in `shell`, as the README gives it: by full
+// path for a jailed in the home (~/.local/bin is not on PATH yet where a login shell reads
+// ~/.bashrc), else through PATH; either does nothing once jailed is gone.
+std::string hook_line(const std::string& shell) {
+  std::string self = self_path();
+  std::string home = util::home_dir();
+  if (!home.empty() && util::is_within(self, home) && self.find_first_of(" '\"$`\\") == std::string::npos) {
+    std::string at = "~" + self.substr(home.size());
+    if (shell == "fish") return "test -x " + at + "; and " + at + " hook fish | source";
+    std::string test = shell == "zsh" ? "[[ -x " + at + " ]]" : "[ -x " + at + " ]";
+    return test + " && eval \"$(" + at + " hook " + shell + ")\"";
+  }
+  if (shell == "fish") return "command -q jailed; and jailed hook fish | source";
+  return "command -v jailed >/dev/null && eval \"$(jailed hook " + shell + ")\"";
+}
+
+// The hook marks its shell with JAILED_HOOK=SHELL:PID. A shell started from one with the hook
+// inherits the variable, not the hook: only the shell whose process runs doctor counts.
 void check_hook(Checker& checker) {
+  std::string parent = parent_program();
+  bool known = parent == "bash" || parent == "zsh" || parent == "fish";
   const char* hook = std::getenv("JAILED_HOOK");
-  if (hook && *hook) {
-    checker.report(Verdict::ok, "shell hook", std::string("installed (") + hook + ")");
+  std::string mark = hook ? hook : "";
+  auto colon = mark.find(':');
+  std::string hook_shell = mark.substr(0, colon);
+  std::string hook_pid = colon == std::string::npos ? "" : mark.substr(colon + 1);
+  if (!mark.empty() && hook_pid == std::to_string(::getppid())) {
+    checker.report(Verdict::ok, "shell hook", "installed in this shell (" + hook_shell + ")");
     return;
   }
-  const char* shell_path = std::getenv("SHELL");
-  std::string shell = shell_path ? shell_path : "bash";
-  shell = shell.substr(shell.find_last_of('/') + 1);
+  if (!known && !mark.empty()) {
+    // Not run from a shell (a script, an editor): the caller's shell cannot be told.
+    checker.report(Verdict::ok, "shell hook", "installed in a parent shell (" + hook_shell + ")");
+    return;
+  }
+  std::string shell = known ? parent : "";
+  if (shell.empty()) {
+    const char* shell_path = std::getenv("SHELL");
+    shell = util::base_name(shell_path ? shell_path : "bash");
+  }
   std::string rc = shell == "zsh" ? "~/.zshrc" : shell == "fish" ? "~/.config/fish/config.fish" : "~/.bashrc";
-  std::string line = shell == "fish" ? "jailed hook fish | source" : "eval \"$(jailed hook " + shell + ")\"";
-  checker.report(Verdict::warn, "shell hook", "not active in this shell: add '" + line + "' to " + rc);
+  std::string line = hook_line(shell);
+  std::string why = mark.empty() ? "not active in this shell" : "not active in this " + shell + " (JAILED_HOOK came from the shell that started it)";
+  checker.report(Verdict::warn, "shell hook", why + ": add '" + line + "' to " + rc);
 }
 
 void check_nix(Checker& checker) {

@@ -6,13 +6,16 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <optional>
+#include <string_view>
 
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "cli/setup_check.hpp"
 #include "config/find.hpp"
 #include "config/jail_config.hpp"
 #include "shell/emit.hpp"
@@ -38,14 +41,52 @@ util::FileStamp trust_stamp() {
   return st ? util::stamp_of(*st) : util::FileStamp{};
 }
 
-// Returns PATH without every entry equal to `entry` (other entries, even ones the user
-// added after we loaded, stay where they are).
-std::string path_without(const std::string& path, const std::string& entry) {
+// Returns PATH without any shim directory and without `old_shims` (other entries, even ones
+// the user added after we loaded, stay where they are). Every shim dir goes, not just ours: a
+// tool that saves and restores PATH (direnv, leaving or reloading) can put back an old one.
+std::string path_without_shims(const std::string& path, const char* old_shims) {
   std::vector<std::string> kept;
   for (auto& part : util::split(path, ':')) {
-    if (part != entry) kept.push_back(part);
+    if (!shim::looks_like_shim_dir(part) && !(old_shims && part == old_shims)) kept.push_back(part);
   }
   return util::join(kept, ":");
+}
+
+// Returns true if PATH holds the shim dirs the hook wants: exactly `shims` (none when null).
+// Costs a substring search when no shim dir is on PATH, the common case outside projects.
+bool path_as_wanted(const char* shims) {
+  const char* path = std::getenv("PATH");
+  if (!path || !std::strstr(path, "/jailed/shims/")) return shims == nullptr;
+  // Walked in place: this runs at every prompt inside a project.
+  std::string_view rest = path;
+  bool found = false;
+  while (true) {
+    size_t colon = rest.find(':');
+    std::string_view part = rest.substr(0, colon);
+    if (shim::looks_like_shim_dir(part)) {
+      if (!shims || part != shims) return false;
+      found = true;
+    }
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return found || shims == nullptr;
+}
+
+// Prints a line of the hook the way JAILED_LOG_FORMAT says (as DIRENV_LOG_FORMAT does for
+// direnv): unset, "jailed: MESSAGE"; empty, nothing; otherwise the format with its first %s
+// replaced by the message.
+void hook_line(const std::string& message) {
+  const char* format = std::getenv("JAILED_LOG_FORMAT");
+  if (!format) {
+    info(message);
+    return;
+  }
+  if (!*format) return;
+  std::string text = format;
+  auto at = text.find("%s");
+  if (at != std::string::npos) text.replace(at, 2, shown(message));
+  std::cerr << text << '\n';
 }
 
 // What the new prompt should have: computed on the slow path only.
@@ -53,8 +94,18 @@ struct Outcome {
   std::optional<shell::State> state;  // nothing: no .jailed here
   std::string project_dir;            // when loaded
   std::string shim_dir;               // when loaded
+  std::string agents;                 // when loaded: its shim commands, space-separated
   std::string message;                // one line for stderr, or empty
 };
+
+// Returns the start of the line for a file whose agents were on PATH until this prompt and
+// vanish now, naming them: without it, `command not found` would be the only sign.
+std::string unloaded_note(const std::optional<shell::State>& previous, const shell::State& now) {
+  bool was_loaded = previous && previous->activation == shell::Activation::loaded && previous->path_hash == now.path_hash;
+  if (!was_loaded) return "";
+  const char* agents = env_or_null("JAILED_AGENTS");
+  return "unloaded " + (agents ? shown(agents) : std::string("its agents")) + ": ";
+}
 
 Outcome load(const config::Found& found, const util::FileStamp& trust, const std::optional<shell::State>& previous) {
   Outcome out;
@@ -71,11 +122,15 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
     return out;
   }
   out.state->file = file->stamp;
+  if (auto why = broad_project(util::parent_dir(found.path), user_context().home)) {
+    out.message = unloaded_note(previous, state) + "refusing " + display_path(found.path) + ": " + *why;
+    return out;
+  }
   try {
     trust::TrustStore store(trust::TrustStore::default_path(), false);
     auto checked = check_file(store, *file, config::load_config(found.path, file->content, user_context()));
     if (checked.verdict.status != trust::Status::allowed) {
-      out.message = blocked_message(checked, found.path);
+      out.message = unloaded_note(previous, state) + blocked_message(checked, found.path);
       return out;
     }
   } catch (const Error& e) {
@@ -85,7 +140,7 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
   auto names = config::shim_names(found.path, file->content);
   if (!names.ok()) {
     out.state->activation = shell::Activation::invalid;
-    out.message = names.error() + " (nothing loaded; fix the file, then 'jailed allow')";
+    out.message = unloaded_note(previous, state) + names.error() + " (nothing loaded; fix the file, then 'jailed allow')";
     return out;
   }
   out.shim_dir = shim::shim_dir_for(file->real_path);
@@ -95,6 +150,7 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
     return out;
   }
   out.state->activation = shell::Activation::loaded;
+  out.agents = util::join(*names, " ");
   out.project_dir = util::parent_dir(found.path);
   bool same_as_before = previous && previous->activation == shell::Activation::loaded &&
                         previous->path_hash == out.state->path_hash;
@@ -107,8 +163,7 @@ Outcome load(const config::Found& found, const util::FileStamp& trust, const std
 std::vector<shell::EnvChange> changes_for(const Outcome& out, const std::optional<shell::State>& previous) {
   const char* path = std::getenv("PATH");
   const char* old_shims = env_or_null("JAILED_SHIMS");
-  std::string new_path = path ? path : "";
-  if (old_shims) new_path = path_without(new_path, old_shims);
+  std::string new_path = path_without_shims(path ? path : "", old_shims);
 
   std::vector<shell::EnvChange> changes;
   bool loaded = out.state && out.state->activation == shell::Activation::loaded;
@@ -117,9 +172,11 @@ std::vector<shell::EnvChange> changes_for(const Outcome& out, const std::optiona
   if (loaded) {
     changes.push_back({"JAILED_DIR", out.project_dir});
     changes.push_back({"JAILED_SHIMS", out.shim_dir});
+    changes.push_back({"JAILED_AGENTS", out.agents});
   } else {
     if (env_or_null("JAILED_DIR")) changes.push_back({"JAILED_DIR", std::nullopt});
     if (old_shims) changes.push_back({"JAILED_SHIMS", std::nullopt});
+    if (std::getenv("JAILED_AGENTS")) changes.push_back({"JAILED_AGENTS", std::nullopt});
   }
   if (out.state) {
     changes.push_back({"JAILED_STATE", shell::encode(*out.state)});
@@ -152,14 +209,17 @@ int cmd_export(const Args& args) {
   std::optional<shell::State> previous;
   if (const char* text = env_or_null("JAILED_STATE")) previous = shell::decode(text);
 
-  // Fast path 1: nothing loaded and nothing here.
-  if (!found && !previous && !env_or_null("JAILED_SHIMS")) return 0;
+  // Fast path 1: nothing loaded, nothing here, no shim dir on PATH.
+  if (!found && !previous && !env_or_null("JAILED_SHIMS") && path_as_wanted(nullptr)) return 0;
   util::FileStamp trust = found ? trust_stamp() : util::FileStamp{};
   // Fast path 2: the same file, unedited, trust unchanged (and its shims still exist).
   if (found && previous && previous->path_hash == util::xxh64_hex(found->path) && previous->file == found->stamp &&
       previous->trust == trust) {
+    // ... and PATH as we left it: direnv reverting its own changes can drop our entry or bring
+    // back an old one.
     const char* shims = env_or_null("JAILED_SHIMS");
-    bool shims_ok = previous->activation != shell::Activation::loaded || (shims && util::stat_path(shims));
+    bool loaded = previous->activation == shell::Activation::loaded;
+    bool shims_ok = loaded ? shims && util::stat_path(shims) && path_as_wanted(shims) : path_as_wanted(nullptr);
     if (shims_ok) return 0;
   }
 
@@ -174,7 +234,7 @@ int cmd_export(const Args& args) {
   bool repeated = previous && out.state && out.state->activation != shell::Activation::loaded &&
                   previous->activation == out.state->activation && previous->path_hash == out.state->path_hash &&
                   previous->file == out.state->file;
-  if (!out.message.empty() && !repeated) info(out.message);
+  if (!out.message.empty() && !repeated) hook_line(out.message);
   // Rehash: bash and zsh remember where commands were found, and PATH may have changed.
   std::cout << shell::emit(*shell, changes_for(out, previous), true);
   return 0;

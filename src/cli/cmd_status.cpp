@@ -36,13 +36,27 @@ struct Report {
   std::vector<std::pair<std::string, std::string>> agents;  // name, shim command
   std::string problem;  // why it would not load, if it would not
   bool loaded_here = false;
+  bool off_path = false;  // the hook loaded it, but its shim dir is not on PATH now
 };
+
+// Returns true if PATH holds `dir` as an entry.
+bool on_path(const char* dir) {
+  const char* path = std::getenv("PATH");
+  if (!dir || !*dir || !path) return false;
+  for (const auto& part : util::split(path, ':')) {
+    if (part == dir) return true;
+  }
+  return false;
+}
 
 Report report_on(const std::string& path, trust::TrustStore& store) {
   Report report;
   report.path = path;
   const char* loaded_dir = std::getenv("JAILED_DIR");
-  report.loaded_here = loaded_dir && util::join_path(loaded_dir, config::k_file_name) == path;
+  // Loaded means the commands can be found: the hook's record and PATH must both say so.
+  bool hook_loaded = loaded_dir && util::join_path(loaded_dir, config::k_file_name) == path;
+  report.loaded_here = hook_loaded && on_path(std::getenv("JAILED_SHIMS"));
+  report.off_path = hook_loaded && !report.loaded_here;
   auto file = config::read_jailed_file(path);
   if (!file.ok()) {
     report.trust = "unsafe";
@@ -100,7 +114,11 @@ void print_text(const std::optional<Report>& report, const std::vector<trust::Re
   } else {
     out << "file:    " << display_path(report->path) << "\n"
         << "trust:   " << report->trust << "\n"
-        << "loaded:  " << (report->loaded_here ? "yes, in this shell" : "no") << "\n";
+        << "loaded:  "
+        << (report->loaded_here ? "yes, in this shell"
+            : report->off_path  ? "no: its commands are not on this shell's PATH (the next prompt puts them back)"
+                                : "no")
+        << "\n";
     if (!report->problem.empty()) out << "problem: " << report->problem << "\n";
     for (const auto& [name, shim] : report->agents) out << "agent:   " << name << " (run: " << shim << ")\n";
   }

@@ -13,20 +13,51 @@ const char* const k_version = "0.1.0";
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
-      {"allow", "[PATH]", "trust a .jailed file (after you have read it)", cmd_allow, false},
-      {"deny", "[PATH]", "refuse a .jailed file, whatever its content", cmd_deny, false},
-      {"status", "[PATH] [--all] [--json]", "show the nearest .jailed, its trust and agents", cmd_status, false},
-      {"prune", "", "forget trust records of files that no longer exist", cmd_prune, false},
-      {"run", "AGENT [--] [ARGS...]", "run an agent of the nearest .jailed in its sandbox", cmd_run, false},
-      {"explain", "AGENT [--json]", "show an agent's sandbox in words and the exact bwrap argv", cmd_explain, false},
-      {"reload", "[AGENT]", "resolve the nearest .jailed's Nix agents again (all by default)", cmd_reload, false},
+      {"init", "[AGENT...] [--force]", "write a commented starter .jailed here, from the presets", cmd_init, false,
+       "  jailed init                    a .jailed listing every preset, commented\n"
+       "  jailed init crush opencode     one section per agent, its preset shown in comments\n"},
+      {"allow", "[PATH] [--yes]", "review a .jailed and what it grants, then trust it", cmd_allow, false,
+       "  jailed allow                   the nearest .jailed: shows it, asks on a terminal\n"
+       "  jailed allow ~/src/app --yes   without asking (scripts never get asked)\n"},
+      {"edit", "[PATH] [--yes]", "open the nearest .jailed in $VISUAL or $EDITOR, then review and allow it", cmd_edit,
+       false,
+       "  jailed edit                    edit, then the same review as 'jailed allow'\n"
+       "  EDITOR=nano jailed edit        with another editor\n"},
+      {"deny", "[PATH]", "refuse a .jailed file, whatever its content", cmd_deny, false,
+       "  jailed deny                    the nearest .jailed stays off, even after edits\n"},
+      {"status", "[PATH] [--all] [--json]", "show the nearest .jailed, its trust and agents", cmd_status, false,
+       "  jailed status                  is this project allowed, loaded here, which agents\n"
+       "  jailed status --all --json     every trust record, for scripts\n"},
+      {"prune", "", "forget trust records of files that no longer exist", cmd_prune, false,
+       "  jailed prune\n"},
+      {"run", "[-C DIR] AGENT [--] [ARGS...]", "run an agent of the nearest .jailed (or DIR's) in its sandbox", cmd_run,
+       false,
+       "  jailed run crush               what jailed-crush does\n"
+       "  jailed run -C ~/src/app crush  the agent of another project, from anywhere\n"
+       "  jailed run crush -- --help     arguments after the agent go to it\n"},
+      {"explain", "AGENT [--json]", "show an agent's sandbox in words and the exact bwrap argv", cmd_explain, false,
+       "  jailed explain crush           what crush can see and change, and why\n"},
+      {"resolve", "[AGENT]", "resolve the nearest .jailed's Nix packages again (all agents by default)", cmd_resolve,
+       false,
+       "  jailed resolve                 after a flake input moved on, or a failed resolution was fixed\n"
+       "  jailed resolve crush           one agent\n"},
+      // The older name of resolve. Not direnv's reload: the prompt hook needs none.
+      {"reload", "[AGENT]", "the older name of resolve", cmd_resolve, true},
       {"cache", "list [--json] | gc [--older-than DURATION] | clear", "list or drop cached closures and their GC roots",
-       cmd_cache, false},
-      {"hook", "SHELL", "print the prompt hook for bash, zsh or fish", cmd_hook, false},
-      {"export", "SHELL", "print environment changes for the prompt hook (bash, zsh, fish, json)", cmd_export, false},
-      {"doctor", "", "check bwrap, user namespaces, the shell hook and nix", cmd_doctor, false},
-      {"help", "[COMMAND]", "show help for jailed or a command", cmd_help, false},
-      {"__complete", "agents|commands|keys|options COMMAND|shells hook|export",
+       cmd_cache, false,
+       "  jailed cache list              what is cached, for which project\n"
+       "  jailed cache gc --older-than 30d\n"
+       "  jailed cache clear             drop everything and its GC roots (before uninstalling)\n"},
+      {"hook", "SHELL", "print the prompt hook for bash, zsh or fish", cmd_hook, false,
+       "  eval \"$(jailed hook bash)\"     in ~/.bashrc (zsh likewise)\n"
+       "  jailed hook fish | source      in ~/.config/fish/config.fish\n"},
+      {"export", "SHELL", "print environment changes for the prompt hook (bash, zsh, fish, json)", cmd_export, false,
+       "  jailed export json             what the hook would change here, as JSON\n"},
+      {"doctor", "", "check bwrap, user namespaces, the shell hook and nix", cmd_doctor, false,
+       "  jailed doctor\n"},
+      {"help", "[COMMAND]", "show help for jailed or a command", cmd_help, false,
+       "  jailed help allow\n"},
+      {"__complete", "agents|commands|keys|options COMMAND|presets|shells hook|export",
        "print words for shell completion, one per line", cmd_complete, true},
   };
   return table;
@@ -60,7 +91,12 @@ static void print_main_help() {
   std::cout << "\n"
                "options:\n"
                "  -h [ --help ]         show this help\n"
-               "  --version             print the version\n"
+               "  -V [ --version ]      print the version\n"
+               "\n"
+               "examples:\n"
+               "  jailed init crush && jailed edit   start a project's .jailed, review and allow it\n"
+               "  jailed-crush                       run its agent (the prompt hook put it on PATH)\n"
+               "  jailed explain crush               what the agent can see and change\n"
                "\n"
                "Set up: add 'eval \"$(jailed hook bash)\"' to ~/.bashrc (zsh and fish likewise).\n"
                "See jailed(1) and jailed(5) for more.\n";
@@ -90,7 +126,7 @@ int dispatch(const Args& args) {
     print_main_help();
     return 0;
   }
-  if (first == "--version" || first == "version") {
+  if (first == "--version" || first == "-V" || first == "version") {
     std::cout << "jailed " << k_version << "\n";
     return 0;
   }

@@ -15,6 +15,7 @@ struct Command {
   const char* summary;   // one line for `jailed --help`
   int (*run)(const Args& args);
   bool hidden;           // internal (completion helper)
+  const char* examples = "";  // lines "  jailed ...   what it does", for --help
 };
 
 // Returns every command in help order.
@@ -32,12 +33,14 @@ extern const char* const k_version;
 int cmd_hook(const Args&);
 int cmd_export(const Args&);
 int cmd_allow(const Args&);
+int cmd_edit(const Args&);
+int cmd_init(const Args&);
 int cmd_deny(const Args&);
 int cmd_status(const Args&);
 int cmd_prune(const Args&);
 int cmd_run(const Args&);
 int cmd_explain(const Args&);
-int cmd_reload(const Args&);
+int cmd_resolve(const Args&);
 int cmd_cache(const Args&);
 int cmd_doctor(const Args&);
 int cmd_help(const Args&);

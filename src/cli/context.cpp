@@ -1,5 +1,7 @@
 #include "cli/context.hpp"
 
+#include "cli/setup_check.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -160,6 +162,9 @@ std::string blocked_message(const Checked& checked, const std::string& path) {
 
 Allowed load_allowed(const std::string& path, const LaunchMemo* memo) {
   auto file = config::read_jailed_file(path).take();
+  if (auto why = broad_project(util::parent_dir(path), user_context().home)) {
+    throw Error("refusing " + display_path(path) + ": " + *why, ExitCode::not_allowed);
+  }
   auto merged = config::load_config(path, file.content, user_context());
   // The subject holds the presets and global config as merged: an edit to any of them changes
   // the hash, so a launch record made before it no longer vouches for the file.
@@ -175,7 +180,21 @@ Allowed load_allowed(const std::string& path, const LaunchMemo* memo) {
     subject = std::move(checked.subject);
   }
   util::TreeDigests trees = tree_digests(subject);
-  return {std::move(file), std::move(merged).take(), std::move(trees), std::move(hash)};
+  config::JailConfig config = std::move(merged).take();
+  // A file allowed before allow refused such grants (or whose global config gained one since)
+  // does not get them either: string comparisons only, so a launch pays nothing noticeable.
+  std::string home = user_context().home;
+  for (const auto& agent : config.agents) {
+    for (const auto* paths : {&agent.readonly, &agent.readwrite, &agent.config}) {
+      for (const auto& value : *paths) {
+        if (auto why = broad_grant(value.text, home)) {
+          throw Error(value.origin.text() + ": refusing " + display_path(value.text) + ": " + *why,
+                      ExitCode::bad_config);
+        }
+      }
+    }
+  }
+  return {std::move(file), std::move(config), std::move(trees), std::move(hash)};
 }
 
 }  // namespace jailed::cli

@@ -30,6 +30,7 @@ static void print_help(const Command& command, const po::options_description& op
   std::cout << "usage: jailed " << command.name;
   if (*command.synopsis) std::cout << " " << command.synopsis;
   std::cout << "\n\n" << command.summary << "\n\n" << options;
+  if (*command.examples) std::cout << "\nexamples:\n" << command.examples;
   std::cout.flush();
 }
 

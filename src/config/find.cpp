@@ -138,7 +138,7 @@ Result<std::string> locate_jailed_file(const std::string& argument) {
   if (argument.empty()) {
     std::string cwd = util::current_dir();
     if (auto found = find_nearest(cwd)) return found->path;
-    return fail("no .jailed in " + shown_file(cwd) + " or any parent directory (create one: see \"man 5 jailed\")");
+    return fail("no .jailed in " + shown_file(cwd) + " or any parent directory (create one with 'jailed init')");
   }
   std::string path = argument[0] == '/' ? argument : util::join_path(util::current_dir(), argument);
   path = util::normalize(path);
@@ -148,7 +148,7 @@ Result<std::string> locate_jailed_file(const std::string& argument) {
     std::string file = util::join_path(path, k_file_name);
     // Not following a final symlink: read_jailed_file reports a symlinked .jailed itself.
     if (!util::exists_nofollow(file)) {
-      return fail("no .jailed in " + shown_file(path) + " (create one: see \"man 5 jailed\")", ExitCode::failure);
+      return fail("no .jailed in " + shown_file(path) + " (create one with 'jailed init')", ExitCode::failure);
     }
     return file;
   }

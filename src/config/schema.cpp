@@ -83,6 +83,15 @@ std::optional<std::string> check_entry(const Entry& entry, const Section& sectio
   if (spec->agent_only && section.kind == SectionKind::jail) {
     return "key " + quoted_key + " belongs in an [agent NAME] section";
   }
+  for (const auto& value : entry.values) {
+    // A '#' after the value is data (flake refs hold one), so `key = value # note` makes the
+    // note part of the value: say so rather than that the value needs quoting.
+    if (!value.empty() && value[0] == '#') {
+      return "key " + quoted_key + ": " + util::printable(value) +
+             " looks like a comment, but '#' starts a comment only at the start of a line (put the comment on a "
+             "line of its own)";
+    }
+  }
   if (is_scalar(spec->type) && entry.values.size() != 1) {
     return "key " + quoted_key + " takes one value, not " + std::to_string(entry.values.size()) +
            " (quote a value that holds spaces)";

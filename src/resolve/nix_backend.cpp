@@ -100,7 +100,7 @@ Result<Resolution> NixBackend::resolve(const config::AgentConfig& agent) {
   if (!previous) return fresh.failure();
   m_progress.warn(fresh.error());
   m_progress.warn("using the last good packages of agent \"" + agent.name + "\" (resolved " + util::local_date(previous->created) +
-                  "); fix the error above, then run 'jailed reload'");
+                  "); fix the error above, then run 'jailed resolve'");
   m_cached = true;
   return resolution_from(agent, *specs, *previous);
 }
@@ -144,7 +144,7 @@ Result<Resolution> resolution_from(const config::AgentConfig& agent, const Agent
   const auto* package = outputs_of(specs.package.text);
   if (!package) {
     return fail("agent \"" + agent.name + "\": its package " + specs.package.text +
-                " has no resolution yet; run 'jailed reload " + agent.name + "'");
+                " has no resolution yet; run 'jailed resolve " + agent.name + "'");
   }
   std::string command = agent.command ? agent.command->text : agent.name;
   config::Origin origin = agent.command ? agent.command->origin : agent.package->origin;

@@ -27,7 +27,7 @@ class Progress {
 // How one resolution may use the cache.
 struct NixOptions {
   std::string project;          // realpath of the .jailed: the cache keeps its agents' last good results
-  bool refresh = false;         // resolve even on a cache hit (jailed reload)
+  bool refresh = false;         // resolve even on a cache hit (jailed resolve)
   bool keep_last_good = false;  // when Nix fails, warn and use the agent's last good result
   util::TreeDigests trees;      // local flakes already digested (by the trust check): not read again
   // An entry an earlier launch used (launch_record.hpp): a hit without opening the database,

@@ -78,6 +78,18 @@ std::string shim_dir_for(const std::string& jailed_real_path) {
   return util::xdg_dir("STATE") + "/jailed/shims/" + util::xxh64_hex(jailed_real_path);
 }
 
+bool looks_like_shim_dir(std::string_view dir) {
+  constexpr std::string_view k_marker = "/jailed/shims/";
+  constexpr size_t k_hash_digits = 16;
+  if (dir.size() < k_marker.size() + k_hash_digits) return false;
+  std::string_view tail = dir.substr(dir.size() - k_hash_digits);
+  if (dir.substr(dir.size() - k_hash_digits - k_marker.size(), k_marker.size()) != k_marker) return false;
+  for (char c : tail) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
 Status sync(const std::string& dir, const std::string& jailed_real_path, const std::vector<std::string>& shim_names,
             const std::string& jailed_binary) {
   std::set<std::string> names;

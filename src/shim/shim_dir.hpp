@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/result.hpp"
@@ -11,6 +12,11 @@ namespace jailed::shim {
 
 // Returns $XDG_STATE_HOME/jailed/shims/<hash of the .jailed real path>.
 std::string shim_dir_for(const std::string& jailed_real_path);
+
+// Returns true if `dir` has the shape of a shim directory: ".../jailed/shims/" and 16 hex
+// digits. Checks the text only, so a shim dir from another state home (a tool that restored
+// an old PATH) is recognised too.
+bool looks_like_shim_dir(std::string_view dir);
 
 // Makes `dir` hold exactly one entry per name in `shim_names`: a symlink to `jailed_binary`
 // (no shell between the shim and jailed), plus a record of the project file. Each entry is

@@ -15,6 +15,7 @@
 #     export_out STEP      runs `jailed export SH` directly: .export.out/.export.err/.export.rc
 #     run STEP CMD...      runs a command: .run.out/.run.err/.run.rc
 #     path_front DIR / path_back DIR   the user edits PATH
+#     save_path NAME / restore_path NAME   PATH saved and put back later, as direnv does
 #   The scenario bodies below use only simple commands with "$VAR" arguments, which read the
 #   same in bash, zsh and fish.
 
@@ -312,7 +313,7 @@ EOF
   local s=changed shims
   shims=$(get $s reallowed.JAILED_SHIMS)
   expect_key "changed: loaded first" $s err.in "$(loaded_msg "$p" jailed-demo)"
-  expect_key "changed: message" $s err.edited "$(changed_msg "$p")"
+  expect_key "changed: message names the agents it unloads" $s err.edited "jailed: unloaded jailed-demo: $(changed_msg "$p" | cut -c9-)"
   expect_key "changed: shims removed from PATH" $s edited.PATH "$PATH0"
   expect_key "changed: JAILED_DIR unset" $s edited.JAILED_DIR "<unset>"
   expect_key "changed: JAILED_SHIMS unset" $s edited.JAILED_SHIMS "<unset>"
@@ -340,7 +341,7 @@ snap again
 EOF
   local s=deny
   expect_key "deny: run exits 0" $s deny.run.rc 0
-  expect_key "deny: message" $s err.denied "$(denied_msg "$p")"
+  expect_key "deny: message names the agents it unloads" $s err.denied "jailed: unloaded jailed-demo: $(denied_msg "$p" | cut -c9-)"
   expect_key "deny: PATH restored" $s denied.PATH "$PATH0"
   expect_key "deny: JAILED_DIR unset" $s denied.JAILED_DIR "<unset>"
   expect_key "deny: no repeat" $s err.denied2 ""
@@ -568,7 +569,78 @@ EOF
   expect_no_canary "jailed at a hostile path: no code ran"
 }
 
+# A tool that saves PATH and puts it back later (direnv reverting its .envrc on leaving or on a
+# reload): a shim dir it brings back is removed, one it drops is put back, without a message.
+scenario_path_restored() {
+  local p="$WORK/restored"
+  allowed_project "$p"
+  run_scenario path_restored P="$p" <<'EOF'
+hook
+go in "$P"
+snap in
+save_path with_shims
+go out "$WORK"
+snap out
+save_path without_shims
+restore_path with_shims
+prompt stale
+snap stale
+lookup stale jailed-demo
+go in2 "$P"
+restore_path without_shims
+run status_off "$JAILED" status
+prompt dropped
+snap dropped
+lookup dropped jailed-demo
+run status "$JAILED" status
+EOF
+  local s=path_restored shims
+  shims=$(get $s in.JAILED_SHIMS)
+  expect_key "PATH restored with an old shim dir: removed at the next prompt" $s stale.PATH "$PATH0"
+  expect_key "PATH restored with an old shim dir: host command found" $s stale.which.jailed-demo "$HOSTBIN/jailed-demo"
+  expect_key "PATH restored with an old shim dir: no message" $s err.stale ""
+  expect_key "PATH restored without the shim dir: put back at the next prompt" $s dropped.PATH "$shims:$PATH0"
+  expect_key "PATH restored without the shim dir: shim found" $s dropped.which.jailed-demo "$shims/jailed-demo"
+  expect_key "PATH restored without the shim dir: no message" $s err.dropped ""
+  expect_contains "$SH PATH restored: status says loaded" "loaded:  yes, in this shell" "$(get $s status.run.out)"
+  if [ "$SH" = fish ]; then
+    # fish's hook watches PATH and puts the entry back as soon as another tool drops it.
+    expect_contains "$SH PATH restored: the entry is back at once" "loaded:  yes, in this shell" "$(get $s status_off.run.out)"
+  else
+    expect_contains "$SH PATH restored: until the next prompt, status says the commands are off PATH" \
+      "loaded:  no: its commands are not on this shell's PATH (the next prompt puts them back)" "$(get $s status_off.run.out)"
+  fi
+}
+
+# JAILED_LOG_FORMAT shapes the hook's lines as DIRENV_LOG_FORMAT does direnv's; empty: silent.
+# JAILED_AGENTS names the loaded commands, for prompts.
+scenario_log_format() {
+  local p="$WORK/quiet"
+  allowed_project "$p" $'[agent alpha]\npackage = host:bash\n\n[agent beta]\npackage = host:bash'
+  run_scenario quiet P="$p" JAILED_LOG_FORMAT= <<'EOF'
+hook
+go in "$P"
+snap in
+go out "$WORK"
+EOF
+  expect_key "JAILED_LOG_FORMAT empty: entering says nothing" quiet err.in ""
+  expect_key "JAILED_LOG_FORMAT empty: leaving says nothing" quiet err.out ""
+  expect_key "JAILED_LOG_FORMAT empty: still loaded" quiet in.JAILED_DIR "$p"
+  expect_key "JAILED_AGENTS: the loaded commands" quiet in.JAILED_AGENTS "jailed-alpha jailed-beta"
+  run_scenario logfmt P="$p" JAILED_LOG_FORMAT='[j] %s!' <<'EOF'
+hook
+go in "$P"
+snap in
+go out "$WORK"
+snap out
+EOF
+  expect_key "JAILED_LOG_FORMAT: the line in that format" logfmt err.in "[j] loaded $(shown "$p/.jailed") (jailed-alpha, jailed-beta)!"
+  expect_key "JAILED_AGENTS: unset on leaving" logfmt out.JAILED_AGENTS "<unset>"
+}
+
 run_common_scenarios() {
+  scenario_path_restored
+  scenario_log_format
   scenario_enter_leave
   scenario_removed
   scenario_home_display

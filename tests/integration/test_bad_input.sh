@@ -140,7 +140,7 @@ for entry in "${cases[@]}"; do
       # The edited bytes are not trusted, so they are not parsed: the prompt says they changed,
       # and 'jailed allow' names the broken line.
       expect_eq "after allow, $kind: export says it changed" \
-        "jailed: $dir/.jailed changed since you allowed it; review it ('jailed allow' shows what changed)" "$ERR"
+        "jailed: unloaded jailed-demo: $dir/.jailed changed since you allowed it; review it ('jailed allow' shows what changed)" "$ERR"
       capture "$JAILED" allow "$dir"
       expect_eq "after allow, $kind: allow names file:line" "jailed: error: $dir/.jailed$where$what" "$(head -n 1 <<<"$ERR")"
     fi

@@ -79,8 +79,15 @@ expect_contains "doctor checks bwrap" "bwrap: bubblewrap" "$out"
 expect_contains "doctor probes user namespaces" "ok    user namespaces" "$out"
 expect_contains "doctor says how to add the hook" "jailed hook" "$out"
 expect_contains "doctor reports Landlock" "landlock: " "$out"
-out=$(JAILED_HOOK=bash "$JAILED" doctor 2>&1)
-expect_contains "doctor sees the hook" "shell hook: installed (bash)" "$out"
+out=$(JAILED_HOOK=bash:1 "$JAILED" doctor 2>&1)
+expect_contains "doctor: a JAILED_HOOK inherited from another shell is not this shell's hook" \
+  "not active in this bash (JAILED_HOOK came from the shell that started it)" "$out"
+expect_contains "doctor: the line it advises does nothing where jailed is not on PATH" \
+  "command -v jailed >/dev/null && eval" "$out"
+# Run from this shell itself (no subshell between), as a user types it.
+JAILED_HOOK=bash:$$ "$JAILED" doctor > "$WORLD/doctor.out" 2>&1
+out=$(cat "$WORLD/doctor.out")
+expect_contains "doctor sees the hook of the shell that runs it" "shell hook: installed in this shell (bash)" "$out"
 if grep -q 'landlock: ABI' <<<"$out"; then
   expect_contains "doctor runs the Landlock helper in a jail" "runs in a jail" "$out"
   # A helper the jail refuses to run (here: one that fails at once) is a failure, said as such.

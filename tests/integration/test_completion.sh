@@ -64,6 +64,11 @@ has_words() {
   done
 }
 
+# cancel_line SESSION: empties the line being edited with keys the shell reads in order (end of
+# line, kill to its start). Ctrl-C would be a signal, which can overtake or drop the keys typed
+# next, so that the next step's command runs garbled.
+cancel_line() { tm send-keys -t "$1" C-e C-u; }
+
 # offer SESSION NAME TEXT WORD...: types TEXT and Tab on an empty line and waits until every WORD
 # shows in the pane; OFFER then holds the pane's text from that line on. The line is cancelled.
 OFFER=
@@ -78,11 +83,11 @@ offer() {
   tm send-keys -t "$sh" Tab
   if ! wait_for has_words "$sh" "$mark" "${@:4}"; then
     fail "$sh completion: $name" "expected [${*:4}] after typing [$text<TAB>]; pane: $(after_mark "$sh" "$mark" | tail -8)"
-    tm send-keys -t "$sh" C-c
+    cancel_line "$sh"
     return 1
   fi
   OFFER=$(after_mark "$sh" "$mark")
-  tm send-keys -t "$sh" C-c
+  cancel_line "$sh"
   return 0
 }
 
@@ -113,7 +118,7 @@ completion_suite() {
   step "$sh" hook "$hook" || return
 
   # Commands; the hidden helper is not one of them.
-  if offer "$sh" "commands" "jailed " allow deny status prune run explain reload cache hook export doctor help; then
+  if offer "$sh" "commands" "jailed " init allow edit deny status prune run explain resolve cache hook export doctor help; then
     pass "$sh completion: jailed <TAB> offers the commands"
     expect_not_contains "$sh completion: jailed <TAB> hides __complete" "__complete" "$OFFER"
   fi
@@ -126,6 +131,11 @@ completion_suite() {
   offer "$sh" "status options" "jailed status --" --path --all --json --help &&
     expect_eq "$sh completion: jailed status --<TAB> offers exactly its options" \
       "--all --help --json --path " "$(words_like '--[a-z]+')"
+  offer "$sh" "init presets" "jailed init " crush opencode claude-code &&
+    pass "$sh completion: jailed init <TAB> offers the presets"
+  offer "$sh" "allow options" "jailed allow --" --path --yes --help &&
+    expect_eq "$sh completion: jailed allow --<TAB> offers exactly its options" \
+      "--help --path --yes " "$(words_like '--[a-z]+')"
   offer "$sh" "cache actions" "jailed cache " list gc clear &&
     pass "$sh completion: jailed cache <TAB> offers list gc clear"
   offer "$sh" "cache list options" "jailed cache list --" --json --help &&
@@ -150,12 +160,12 @@ completion_suite() {
   fi
   offer "$sh" "explain agents" "jailed explain " alpha beta &&
     pass "$sh completion: jailed explain <TAB> offers the project's agents"
-  if offer "$sh" "reload agents" "jailed reload " alpha beta; then
-    pass "$sh completion: jailed reload <TAB> offers the project's agents"
-    expect_not_contains "$sh completion: jailed reload <TAB> offers no other project's agent" "other" "$OFFER"
+  if offer "$sh" "resolve agents" "jailed resolve " alpha beta; then
+    pass "$sh completion: jailed resolve <TAB> offers the project's agents"
+    expect_not_contains "$sh completion: jailed resolve <TAB> offers no other project's agent" "other" "$OFFER"
   fi
   offer "$sh" "reload --agent" "jailed reload --agent " alpha beta &&
-    pass "$sh completion: jailed reload --agent <TAB> offers the project's agents"
+    pass "$sh completion: jailed reload (the older name) --agent <TAB> offers the project's agents"
   offer "$sh" "shim arguments" "jailed-alpha not" jailed-alpha notes-file.txt &&
     pass "$sh completion: jailed-alpha's arguments complete files"
   offer "$sh" "run arguments" "jailed run alpha not" notes-file.txt &&

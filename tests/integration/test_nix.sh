@@ -210,8 +210,8 @@ expect_eq "nix: reload of a broken flake fails" "1" "$rc"
 expect_contains "nix: ... with Nix's error" "error: syntax error" "$out"
 cp "$WORLD/flake.good" "$P/tools/flake.nix"
 "$JAILED" allow >/dev/null 2>&1
-out=$("$JAILED" reload bot 2>&1)
-expect_contains "nix: reload after the fix resolves afresh" "agent bot: 4 store paths" "$out"
+out=$("$JAILED" resolve bot 2>&1)
+expect_contains "nix: resolve after the fix resolves afresh" "agent bot: 4 store paths" "$out"
 check_fails "nix: reload of an unknown agent is an error" "$JAILED" reload nobody
 
 # --- Nix missing ---------------------------------------------------------------------------------
@@ -221,11 +221,15 @@ rc=$?
 expect_eq "nix: a Nix package without nix on PATH fails" "1" "$rc"
 expect_contains "nix: ... saying so" "agent \"bot\" needs Nix (package = path:./tools#bot at $P/.jailed:5) but nix is not installed" "$out"
 write_jailed "$WORK/hostnix" $'[agent sh]\npackage = host:sh\nbackend = nix'
-"$JAILED" allow "$WORK/hostnix" >/dev/null 2>&1
-out=$(cd "$WORK/hostnix" && PATH="$WORLD/empty-path" "$JAILED" explain sh 2>&1)
-expect_contains "nix: backend = nix without nix names the setting" "needs Nix (backend = nix, from $WORK/hostnix/.jailed)" "$out"
-out=$(cd "$WORK/hostnix" && "$JAILED" explain sh 2>&1)
-expect_contains "nix: a host: package in a Nix jail is a clear error" "is a host program, but this agent's packages come from Nix" "$out"
+out=$("$JAILED" allow "$WORK/hostnix" 2>&1)
+expect_eq "nix: allow refuses a host: package with backend = nix (exit 4)" "4" "$?"
+expect_contains "nix: ... naming the line and both settings" \
+  "$WORK/hostnix/.jailed:2: agent \"sh\": package \"host:sh\" is a host program, but backend = nix" "$out"
+write_jailed "$WORK/nixonly" $'[agent sh]\npackage = nixpkgs#sh\nbackend = nix'
+out=$(PATH="$WORLD/empty-path" "$JAILED" allow "$WORK/nixonly" 2>&1)
+expect_contains "nix: allow warns when backend = nix and nix is missing" "needs Nix (backend = nix, from $WORK/nixonly/.jailed)" "$out"
+out=$(cd "$WORK/nixonly" && PATH="$WORLD/empty-path" "$JAILED" explain sh 2>&1)
+expect_contains "nix: backend = nix without nix names the setting" "needs Nix (backend = nix, from $WORK/nixonly/.jailed)" "$out"
 
 # --- Nix installed but not able to build for this user: jailed's advice first -------------------
 

@@ -26,7 +26,7 @@ prompt() {
 go() { : >"$OUT/err.$1"; cd -- "$2" || echo "cd failed" >&2; prompt "$1"; }
 snap() {
   local k
-  for k in PATH JAILED_DIR JAILED_SHIMS JAILED_STATE; do
+  for k in PATH JAILED_DIR JAILED_SHIMS JAILED_STATE JAILED_AGENTS; do
     if printenv "$k" >/dev/null; then printenv "$k" >"$OUT/$1.$k"; else printf "<unset>" >"$OUT/$1.$k"; fi
   done
 }
@@ -35,6 +35,8 @@ export_out() { "$JAILED" export bash >"$OUT/$1.export.out" 2>"$OUT/$1.export.err
 run() { local s=$1; shift; "$@" >"$OUT/$s.run.out" 2>"$OUT/$s.run.err"; echo $? >"$OUT/$s.run.rc"; }
 path_front() { PATH="$1:$PATH"; }
 path_back() { PATH="$PATH:$1"; }
+save_path() { eval "__saved_$1=\$PATH"; }
+restore_path() { eval "PATH=\$__saved_$1"; }
 put() { printf "%s\n" "$2" >"$OUT/$1"; }
 '
 
@@ -55,6 +57,7 @@ put kind "$(declare -p PROMPT_COMMAND | cut -c1-10)"
 hook
 put installed2 "$PROMPT_COMMAND"
 put hookvar "$(printenv JAILED_HOOK)"
+put pid "$$"
 cd "$P"; (exit 7); prompt in
 snap in
 (exit 3); prompt again
@@ -65,7 +68,7 @@ s=pc_string
 expect_key "PROMPT_COMMAND string: jailed first, user's entry kept" $s installed "_jailed_hook;echo \"mine \$?\" >>\"\$OUT/mine.log\""
 expect_key "PROMPT_COMMAND string: stays a string" $s kind "declare --"
 expect_key "PROMPT_COMMAND string: sourcing twice adds nothing" $s installed2 "$(get $s installed)"
-expect_key "JAILED_HOOK=bash exported" $s hookvar bash
+expect_key "JAILED_HOOK=bash:PID exported" $s hookvar "bash:$(get $s pid)"
 expect_key "PROMPT_COMMAND string: user's hook runs and sees \$? each prompt" $s mine.log $'mine 7\nmine 3\nmine 5'
 expect_key "PROMPT_COMMAND string: loaded" $s in.JAILED_DIR "$p"
 expect_key "PROMPT_COMMAND string: loaded message" $s err.in "$(loaded_msg "$p" jailed-demo)"

@@ -28,7 +28,7 @@ function go
     echo "@@end" >&2
 end
 function snap
-    for k in PATH JAILED_DIR JAILED_SHIMS JAILED_STATE
+    for k in PATH JAILED_DIR JAILED_SHIMS JAILED_STATE JAILED_AGENTS
         if printenv $k >/dev/null
             printenv $k >$OUT/$argv[1].$k
         else
@@ -52,6 +52,13 @@ function path_front
 end
 function path_back
     set -gx PATH $PATH $argv[1]
+end
+function save_path
+    set -g __saved_$argv[1] $PATH
+end
+function restore_path
+    set -l name __saved_$argv[1]
+    set -gx PATH $$name
 end
 function put
     printf "%s\n" $argv[2] >$OUT/$argv[1]
@@ -80,6 +87,7 @@ hook
 functions --handlers fish_prompt >$OUT/handlers.prompt
 functions --handlers-type variable >$OUT/handlers.variable
 put hookvar (printenv JAILED_HOOK)
+put pid $fish_pid
 echo "@@err cd" >&2
 cd $P
 echo "@@end" >&2
@@ -97,7 +105,7 @@ expect_eq "fish: one jailed fish_prompt handler after sourcing twice" 1 "$(grep 
 expect_contains "fish: user's fish_prompt handler kept" "fish_prompt mine" "$handlers_prompt"
 expect_eq "fish: one jailed PWD handler after sourcing twice" 1 "$(grep -c 'PWD __jailed_export_eval_on_cd$' <<< "$handlers_variable")"
 expect_contains "fish: user's PWD handler kept" "PWD mycd" "$handlers_variable"
-expect_key "JAILED_HOOK=fish exported" $s hookvar fish
+expect_key "JAILED_HOOK=fish:PID exported" $s hookvar "fish:$(get $s pid)"
 expect_key "cd alone loads (PWD event)" $s err.cd "$(loaded_msg "$p" jailed-demo)"
 expect_key "cd alone: JAILED_DIR" $s cd_only.JAILED_DIR "$p"
 expect_key "cd alone: PATH" $s cd_only.PATH "$(get $s cd_only.JAILED_SHIMS):$PATH0"
@@ -140,5 +148,25 @@ s=fish_path
 expect_key "PATH list: user's entries kept in place" $s out.PATH "/user/front:$PATH0:/user/back"
 expect_key "PATH list: one entry removed" $s count_out "$(( $(get $s count_in) - 1 ))"
 expect_key "PATH list: items stay separate" $s second "$HOSTBIN"
+
+# A function with its own local PATH: the PATH watcher leaves the global PATH alone. Control: a
+# global PATH without the shim dir (as direnv's restore makes it) gets it back at once.
+run_scenario local_path P="$p" PZ="$PATH0" <<'EOF'
+hook
+go in $P
+function narrow
+    set -lx PATH /usr/bin
+    put inside (printenv PATH)
+end
+narrow
+snap after_local
+set -gx PATH (string split : $PZ)
+snap after_global
+EOF
+s=local_path
+expect_key "local PATH in a function: kept local" $s inside "/usr/bin"
+expect_key "local PATH in a function: the global PATH untouched" $s after_local.PATH "$(get $s after_local.JAILED_SHIMS):$PATH0"
+expect_key "control: a global PATH without the shim dir gets it back at once" $s after_global.PATH \
+  "$(get $s after_local.JAILED_SHIMS):$PATH0"
 
 finish

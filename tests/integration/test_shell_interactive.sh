@@ -105,7 +105,7 @@ if command -v bash >/dev/null; then
   interactive bash "bash --norc --noprofile -i" \
     'PROMPT_COMMAND='\''echo "mine $?" >> "$OUT/mine.log"'\''' \
     'eval "$("$JAILED" hook bash)"' \
-    '"$JAILED" allow "$Q"' \
+    '"$JAILED" allow --yes "$Q"' \
     'PATH="/user/front:$PATH"'
 else
   skip "bash interactive" "bash is not installed"
@@ -115,7 +115,7 @@ if command -v zsh >/dev/null; then
   interactive zsh "zsh -f -i" \
     'mine() { echo "mine $?" >> "$OUT/mine.log" }; precmd_functions+=(mine)' \
     'eval "$("$JAILED" hook zsh)"' \
-    '"$JAILED" allow "$Q"' \
+    '"$JAILED" allow --yes "$Q"' \
     'PATH="/user/front:$PATH"'
 else
   skip "zsh interactive" "zsh is not installed"
@@ -125,7 +125,7 @@ if command -v fish >/dev/null; then
   interactive fish "fish --no-config -i" \
     'function mine --on-event fish_prompt; echo "mine $status" >> "$OUT/mine.log"; end' \
     '$JAILED hook fish | source' \
-    '$JAILED allow "$Q"' \
+    '$JAILED allow --yes "$Q"' \
     'set -gx PATH /user/front $PATH'
 else
   skip "fish interactive" "fish is not installed"

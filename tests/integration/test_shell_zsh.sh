@@ -23,7 +23,7 @@ prompt() {
 go() { : >"$OUT/err.$1"; { cd -- "$2" || echo "cd failed" >&2 } 2>>"$OUT/err.$1"; prompt "$1" }
 snap() {
   local k
-  for k in PATH JAILED_DIR JAILED_SHIMS JAILED_STATE; do
+  for k in PATH JAILED_DIR JAILED_SHIMS JAILED_STATE JAILED_AGENTS; do
     if printenv "$k" >/dev/null; then printenv "$k" >"$OUT/$1.$k"; else printf "<unset>" >"$OUT/$1.$k"; fi
   done
 }
@@ -32,6 +32,8 @@ export_out() { "$JAILED" export zsh >"$OUT/$1.export.out" 2>"$OUT/$1.export.err"
 run() { local s=$1; shift; "$@" >"$OUT/$s.run.out" 2>"$OUT/$s.run.err"; echo $? >"$OUT/$s.run.rc" }
 path_front() { PATH="$1:$PATH" }
 path_back() { PATH="$PATH:$1" }
+save_path() { eval "__saved_$1=\$PATH" }
+restore_path() { eval "PATH=\$__saved_$1" }
 put() { printf "%s\n" "$2" >"$OUT/$1" }
 '
 
@@ -54,6 +56,7 @@ hook
 put precmd "${(j:,:)precmd_functions}"
 put chpwd "${(j:,:)chpwd_functions}"
 put hookvar "$(printenv JAILED_HOOK)"
+put pid "$$"
 { cd "$P" } 2>"$OUT/err.cd"
 snap cd_only
 (exit 7); prompt in
@@ -64,7 +67,7 @@ EOF
 s=arrays
 expect_key "precmd_functions: jailed first, user's kept, once" $s precmd "_jailed_hook,mine"
 expect_key "chpwd_functions: jailed first, user's kept, once" $s chpwd "_jailed_hook,mycd"
-expect_key "JAILED_HOOK=zsh exported" $s hookvar zsh
+expect_key "JAILED_HOOK=zsh:PID exported" $s hookvar "zsh:$(get $s pid)"
 expect_key "cd alone loads (chpwd), before any prompt" $s cd_only.JAILED_DIR "$p"
 expect_key "cd alone: PATH" $s cd_only.PATH "$(get $s cd_only.JAILED_SHIMS):$PATH0"
 expect_key "user's precmd/chpwd functions still run" $s mine.log $'cd zshproj\nmine 7\ncd work\nmine 5'

@@ -140,7 +140,8 @@ expect_eq "$(t "presets: the agent runs")" "ran" "$OUT"
 jrun "$U" bot 'echo ran'
 expect_eq "$(t "presets: ... again, from its launch record")" "ran" "$OUT"
 
-printf 'readwrite = ~\n' >> "$PRESET"
+mkdir -p "$HOME/widened"
+printf 'readwrite = ~/widened\n' >> "$PRESET"
 jrun "$U" bot 'echo ran'
 expect_eq "$(t "presets: an edited user preset stops the launch (exit 3), launch record or not")" "3" "$RC"
 expect_contains "$(t "presets: ... naming the preset")" "~/.config/jailed/agents/bot.jailed changed since you allowed $U/.jailed" "$OUT"
@@ -151,10 +152,10 @@ export_err=$(cd "$U" && "$JAILED" export bash 2>&1 >/dev/null)
 expect_contains "$(t "presets: the prompt hook says which file changed")" "~/.config/jailed/agents/bot.jailed changed" "$export_err"
 allow_out=$("$JAILED" allow "$U" 2>&1)
 expect_contains "$(t "presets: allow shows the preset's diff")" "  ~/.config/jailed/agents/bot.jailed (changed):" "$allow_out"
-expect_contains "$(t "presets: ... with the added line")" "+readwrite = ~" "$allow_out"
-# Control: the edit really widens the jail once allowed: the whole home becomes writable.
+expect_contains "$(t "presets: ... with the added line")" "+readwrite = ~/widened" "$allow_out"
+# Control: the edit really widens the jail once allowed: a directory of the home becomes writable.
 explain_out=$(cd "$U" && "$JAILED" explain bot 2>&1)
-expect_contains "$(t "presets: control: the allowed edit binds the home read-write")" "read-write	$HOME	" "$explain_out"
+expect_contains "$(t "presets: control: the allowed edit binds a directory of the home read-write")" "read-write	$HOME/widened	" "$explain_out"
 
 printf '[jail]\nnetwork = on\n' > "$GLOBAL"
 jrun "$U" bot 'echo ran'

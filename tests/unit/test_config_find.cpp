@@ -204,7 +204,7 @@ TEST_CASE("locate_jailed_file resolves arguments to a .jailed path", "[config]")
     // A .jailed above /tmp would be found legitimately; only check the message otherwise.
     if (!located.ok()) {
       REQUIRE(located.error() ==
-              "no .jailed in " + tmp.at("empty") + " or any parent directory (create one: see \"man 5 jailed\")");
+              "no .jailed in " + tmp.at("empty") + " or any parent directory (create one with 'jailed init')");
     }
   }
   SECTION("a directory") {
@@ -212,7 +212,7 @@ TEST_CASE("locate_jailed_file resolves arguments to a .jailed path", "[config]")
     REQUIRE(locate_jailed_file(tmp.at("app") + "/").value() == file);
     auto none = locate_jailed_file(tmp.at("empty"));
     REQUIRE_FALSE(none.ok());
-    REQUIRE(none.error() == "no .jailed in " + tmp.at("empty") + " (create one: see \"man 5 jailed\")");
+    REQUIRE(none.error() == "no .jailed in " + tmp.at("empty") + " (create one with 'jailed init')");
   }
   SECTION("a file") {
     REQUIRE(locate_jailed_file(file).value() == file);
@@ -225,7 +225,7 @@ TEST_CASE("locate_jailed_file resolves arguments to a .jailed path", "[config]")
     ChangeDir cd(tmp.path());
     REQUIRE(locate_jailed_file("app").value() == file);
     REQUIRE(locate_jailed_file("./app//.jailed").value() == file);
-    REQUIRE(locate_jailed_file(".").error() == "no .jailed in " + tmp.path() + " (create one: see \"man 5 jailed\")");
+    REQUIRE(locate_jailed_file(".").error() == "no .jailed in " + tmp.path() + " (create one with 'jailed init')");
   }
   SECTION("missing paths") {
     auto missing = locate_jailed_file(tmp.at("nope"));

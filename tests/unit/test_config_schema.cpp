@@ -73,7 +73,12 @@ TEST_CASE("agent-only keys are refused in [jail]", "[config]") {
 
 TEST_CASE("scalar keys take one value, once per section", "[config]") {
   REQUIRE(problem("[jail]\nnetwork = on # really\n") ==
-          "app/.jailed:2: key \"network\" takes one value, not 3 (quote a value that holds spaces)");
+          "app/.jailed:2: key \"network\": \"#\" looks like a comment, but '#' starts a comment only at the start of "
+          "a line (put the comment on a line of its own)");
+  REQUIRE(problem("[jail]\nreadonly = ~/a #note\n") ==
+          "app/.jailed:2: key \"readonly\": \"#note\" looks like a comment, but '#' starts a comment only at the "
+          "start of a line (put the comment on a line of its own)");
+  REQUIRE(problem("[jail]\npackages = nixpkgs#go\n") == "");
   REQUIRE(problem("[agent x]\ncommand = my bot\n") ==
           "app/.jailed:2: key \"command\" takes one value, not 2 (quote a value that holds spaces)");
   REQUIRE(problem("[agent x]\nnetwork = on\nenv = A\nnetwork = off\n") ==

@@ -1,4 +1,5 @@
-// jailed reload [AGENT]: resolves the nearest .jailed's Nix agents afresh, replacing cached results.
+// jailed resolve [AGENT]: resolves the nearest .jailed's Nix agents afresh, replacing cached results.
+// `jailed reload` is its older name, kept working.
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
 #include "cli/context.hpp"
@@ -11,8 +12,8 @@
 
 namespace jailed::cli {
 
-int cmd_reload(const Args& args) {
-  auto values = parse_options(command_named("reload"), args,
+int cmd_resolve(const Args& args) {
+  auto values = parse_options(command_named("resolve"), args,
                               {{{"agent", OptionKind::value, "the agent to resolve (default: all)"}}, "agent"});
   if (!values) return 0;
 
