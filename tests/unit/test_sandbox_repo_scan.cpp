@@ -113,10 +113,16 @@ TEST_CASE("scan: a submodule in an unscanned directory is found through .gitmodu
   REQUIRE(util::make_dirs(dir + "/.git").ok());
   write(dir + "/.gitmodules", "[submodule \"m\"]\n\tpath = node_modules/m\n\turl = ../m\n");
   write(dir + "/node_modules/m/.git", "gitdir: ../../.git/modules/m\n");
+  // A path that climbs out of the project names nothing of it: not shown to the agent.
+  write(tmp.path + "/other/.git/HEAD", "ref: refs/heads/main\n");
+  write(dir + "/.gitmodules", "[submodule \"m\"]\n\tpath = node_modules/m\n[submodule \"o\"]\n\tpath = ../other\n");
+  write(dir + "/.envrc", "source_env ../other/.envrc\nPATH_add ../other/bin\n");
   auto scan = scan_host_run(dir, false);
   REQUIRE(scan.ok());
   REQUIRE(has(paths_of(*scan), dir + "/node_modules/m/.git"));
   REQUIRE(has(paths_of(*scan), dir + "/.gitmodules"));
+  for (const auto& path : paths_of(*scan)) REQUIRE(path.rfind(dir + "/", 0) == 0);
+  REQUIRE(scan->placeholders.empty());
 }
 
 TEST_CASE("scan: git = commit protects what host git executes and holds commondir", "[sandbox]") {
