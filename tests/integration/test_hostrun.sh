@@ -10,7 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 require_tools test_hostrun bwrap git direnv timeout
-SUITE=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 AS=${JAILED_HOSTRUN_AS:-$(id -un)}
 new_world
 MARKS="$WORLD/marks"
@@ -293,14 +292,5 @@ expect_contains "$(t "commit: control: ... as .git is read-only")" "Read-only fi
 
 # --- as the unprivileged user ------------------------------------------------------------------
 
-if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_HOSTRUN_AS:-}" ]; then
-  if id alice >/dev/null 2>&1 && su alice -s /bin/sh -c "test -x '$JAILED'" 2>/dev/null; then
-    # The same checks, run by alice in her own world; her lines carry [alice] in their names.
-    alice_out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 JAILED='$JAILED' JAILED_HOSTRUN_AS=alice bash '$SUITE'" 2>&1)
-    printf '%s\n' "$alice_out" | grep -E '^(PASS|FAIL|SKIP) '
-    expect_contains "test_hostrun as alice: ran to its end" "END test_hostrun" "$alice_out"
-  else
-    skip "test_hostrun as alice" "no user alice who can run $JAILED"
-  fi
-fi
+if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_HOSTRUN_AS:-}" ]; then rerun_as_alice JAILED_HOSTRUN_AS; fi
 finish
