@@ -30,6 +30,16 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       {".jailed", "the jail's own policy"},
       {".envrc", "direnv runs it on the host"},
       {".direnv", "direnv's state, loaded on the host"},
+      // mise trusts a config by its path, not its content: its hooks, env and tasks run on
+      // the host when you enter the directory; a path: version in .tool-versions is put on PATH.
+      {"mise.toml", "mise runs its hooks and env on the host"},
+      {".mise.toml", "mise runs its hooks and env on the host"},
+      {"mise.local.toml", "mise runs its hooks and env on the host"},
+      {".mise.local.toml", "mise runs its hooks and env on the host"},
+      {".mise", "mise runs its hooks and env on the host"},
+      {".config/mise.toml", "mise runs its hooks and env on the host"},
+      {".config/mise", "mise runs its hooks and env on the host"},
+      {".tool-versions", "mise and asdf choose the host's tools by it"},
       // All of .git, not just hooks and config: commondir, info/, modules/ and the worktree
       // pointer file each let a writer redirect host git to code it planted.
       {".git", "host git runs hooks and config commands from it (commit from the host)"},
@@ -245,9 +255,10 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
                   "server; the others are loaded by their tools as they are)");
   }
   out.push_back("repositories the agent makes (git init DIR): host git runs their config when you work in them");
-  out.push_back("scripts the project's own tooling runs: package.json scripts, Makefiles, node_modules/.bin, what "
-                "a protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands), the "
-                "files a protected flake.nix or shell.nix imports");
+  out.push_back("scripts and configs the project's own tooling runs or obeys: package.json scripts, Makefiles, "
+                "build.rs, .cargo/config.toml, .npmrc, .yarnrc.yml, conftest.py, node_modules/.bin, what a "
+                "protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands and "
+                "the lint-staged configs of subdirectories), the files a protected flake.nix or shell.nix imports");
   std::vector<std::string> skipped;
   for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
   out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");

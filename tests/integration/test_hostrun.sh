@@ -207,6 +207,11 @@ check_fails "$(t "envrc: the placeholder .envrc.local on the host is empty")" te
 check_fails "$(t "envrc: ... and the flake is unchanged")" grep -q planted "$E/flake.nix"
 explain_out=$(cd "$E" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "envrc: ... and protects it at the next launch")" "$E/.envrc.local	protected: the .envrc loads it (source_env_if_exists)" "$explain_out"
+# mise trusts its config by path: it is protected like .envrc.
+printf '[env]\nX = "1"\n' > "$E/mise.toml"
+jrun "$E" a 'printf "[hooks]\nenter = \"touch evil\"\n" >> mise.toml; echo mise=$?; echo "x 1" >> .tool-versions; echo versions=$?'
+expect_contains "$(t "envrc: mise.toml is read-only")" "mise=1" "$OUT"
+expect_contains "$(t "envrc: a missing .tool-versions is not held (explain lists such names)")" "versions=0" "$OUT"
 # Control: direnv sources an .envrc.local that appears, with no new allow.
 C="$WORK/envrc-control"
 mkdir -p "$C"
