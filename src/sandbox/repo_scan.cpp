@@ -345,6 +345,18 @@ Result<HostRunScan> scan_host_run(const std::string& root, bool git_commit, cons
     tops.push_back(submodule.first);
     tree.repos.push_back(std::move(submodule));
   }
+  // A project inside a repository: that repository's config may include files, or name a hooks
+  // directory (relative to its top), inside the project.
+  if (std::none_of(tree.repos.begin(), tree.repos.end(), [&](const auto& repo) { return repo.first == root; })) {
+    for (std::string at = util::parent_dir(root); !at.empty(); at = util::parent_dir(at)) {
+      if (auto st = util::lstat_path(at + "/.git")) {
+        unsigned char git_type = S_ISDIR(st->st_mode) ? DT_DIR : S_ISREG(st->st_mode) ? DT_REG : DT_UNKNOWN;
+        tree.repos.emplace_back(at, git_type);
+        break;
+      }
+      if (at == "/") break;
+    }
+  }
   for (const auto& [top, type] : tree.repos) {
     if (auto added = scanner.add_repository(top, type); !added) return added.failure();
   }

@@ -268,3 +268,15 @@ TEST_CASE("scan: the walk's record is reused while directories are unchanged", "
   REQUIRE(decode_walk(dir, "garbage").empty());
   REQUIRE(decode_walk(dir + "/other", util::read_file(cache).take()).empty());
 }
+
+TEST_CASE("scan: a project inside a repository protects what that repository's config names in it", "[sandbox]") {
+  TempDir tmp;
+  std::string repo = tmp.path + "/repo";
+  std::string dir = repo + "/app";
+  write(repo + "/.git/config", "[core]\n\thooksPath = app/hooks\n[include]\n\tpath = ../app/team.gitconfig\n");
+  REQUIRE(util::make_dirs(dir + "/hooks").ok());
+  write(dir + "/team.gitconfig", "[user]\n\tname = Team\n");
+  auto scan = scan_host_run(dir, false);
+  REQUIRE(scan.ok());
+  REQUIRE(paths_of(*scan) == std::vector<std::string>{dir + "/hooks", dir + "/team.gitconfig"});
+}
