@@ -197,7 +197,8 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
                 "the lint-staged configs of subdirectories), the files a protected flake.nix or shell.nix imports");
   std::vector<std::string> skipped;
   for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
-  out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");
+  out.push_back("repositories inside " + util::join(skipped, ", ") +
+                " and target/ beside Cargo.toml or pom.xml (not scanned; submodules there are)");
   if (!agent.readwrite.empty()) {
     out.push_back("repositories and host-run files inside readwrite grants: only the project is scanned");
   }

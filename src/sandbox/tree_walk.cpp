@@ -120,9 +120,11 @@ class Walker {
 
   void read_dir(int fd, DirRecord& record) {
     const auto& skipped = unscanned_dir_names();
+    bool build_tree = false;  // a target/ beside Cargo.toml or pom.xml holds build output only
+    bool has_target = false;
     for (;;) {
       long got = ::syscall(SYS_getdents64, fd, m_buffer.data(), m_buffer.size());
-      if (got <= 0) return;
+      if (got <= 0) break;
       for (long at = 0; at < got;) {
         auto* entry = reinterpret_cast<LinuxDirent64*>(m_buffer.data() + at);
         at += entry->d_reclen;
@@ -135,11 +137,16 @@ class Walker {
           record.git = type == DT_UNKNOWN ? static_cast<unsigned char>(DT_FIFO) : type;
         } else if (std::strcmp(name, ".envrc") == 0) {
           record.envrc = true;
+        } else if (std::strcmp(name, "Cargo.toml") == 0 || std::strcmp(name, "pom.xml") == 0) {
+          build_tree = true;
+        } else if (type == DT_DIR && std::strcmp(name, "target") == 0) {
+          has_target = true;
         } else if (type == DT_DIR && std::find(skipped.begin(), skipped.end(), name) == skipped.end()) {
           record.subdirs.emplace_back(name);
         }
       }
     }
+    if (has_target && !build_tree) record.subdirs.emplace_back("target");
   }
 
   const std::string& m_root;
@@ -157,7 +164,7 @@ class Walker {
 }  // namespace
 
 const std::vector<std::string>& unscanned_dir_names() {
-  static const std::vector<std::string> names = {"node_modules"};
+  static const std::vector<std::string> names = {"node_modules", ".venv", ".tox", ".nox", "__pycache__"};
   return names;
 }
 

@@ -88,6 +88,9 @@ TEST_CASE("scan: nested repositories, gitfiles, included configs and hook manage
   write(dir + "/gitdirs/sub.git/config", "[core]\n");
   write(dir + "/work/sub/.git", "gitdir: ../../gitdirs/sub.git\n");
   write(dir + "/node_modules/pkg/.git/config", "[core]\n");
+  write(dir + "/rust/Cargo.toml", "[package]\n");
+  write(dir + "/rust/target/debug/dep/.git/config", "[core]\n");
+  write(dir + "/other/target/lib/.git/config", "[core]\n");  // not beside a Cargo.toml: scanned
   auto scan = scan_host_run(dir, false);
   REQUIRE(scan.ok());
   auto paths = paths_of(*scan);
@@ -98,6 +101,8 @@ TEST_CASE("scan: nested repositories, gitfiles, included configs and hook manage
   }
   // node_modules is not scanned; what the agent could do there it can do anywhere (git init).
   REQUIRE_FALSE(has(paths, dir + "/node_modules/pkg/.git"));
+  REQUIRE_FALSE(has(paths, dir + "/rust/target/debug/dep/.git"));
+  REQUIRE(has(paths, dir + "/other/target/lib/.git"));
   REQUIRE(scan->placeholders.empty());
   REQUIRE_FALSE(scan->truncated);
 
