@@ -17,7 +17,6 @@
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
-
 namespace jailed::sandbox {
 namespace {
 
@@ -50,7 +49,7 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       {".idea", "the IDE runs its configurations on the host"},
       {".mcp.json", "agents on the host start these MCP servers"},
       // Whole directories: besides settings (hooks, MCP servers), they hold commands, agents,
-      // skills and hook scripts that the agent run on the host loads or runs.
+      // skills and hook scripts that the agent, run on the host, loads or runs.
       {".claude", "Claude Code runs its hooks and loads its commands on the host"},
       {".codex", "Codex loads this project config on the host"},
       {".gemini", "Gemini CLI loads these settings and commands on the host"},
