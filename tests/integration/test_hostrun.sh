@@ -187,7 +187,7 @@ ran "hooks: control: host 'git commit' runs a script written to .husky" "$MARKS/
 
 E="$WORK/envrc"
 project "$E"
-printf 'source_env_if_exists .envrc.local\nPATH_add bin\nuse flake\n' > "$E/.envrc"
+printf 'source_env_if_exists .envrc.local\nPATH_add bin tools/bin\nuse flake\n' > "$E/.envrc"
 echo '{ outputs = _: {}; }' > "$E/flake.nix"
 mkdir -p "$E/tools"
 "$JAILED" allow "$E" >/dev/null 2>&1
@@ -198,11 +198,14 @@ expect_contains "$(t "envrc: explain names the placeholder for the missing .envr
 jrun "$E" a "echo 'touch $MARKS/envrc-local' > .envrc.local; echo local=\$?
 mkdir -p bin; printf '#!/bin/sh\ntouch $MARKS/envrc-bin\n' > bin/ls; echo bin=\$?
 echo '# planted' >> flake.nix; echo flake=\$?
-echo ok > tools/notes.txt; echo plain=\$?"
+echo ok > tools/notes.txt; echo plain=\$?
+mv tools tools-aside; echo moved=\$?"
 expect_contains "$(t "envrc: the agent cannot create the .envrc.local it sources")" "local=1" "$OUT"
 expect_contains "$(t "envrc: ... nor put a program in the directory PATH_add names")" "bin=1" "$OUT"
 expect_contains "$(t "envrc: ... nor edit the flake 'use flake' evaluates")" "flake=1" "$OUT"
 expect_contains "$(t "envrc: control: other directories are writable")" "plain=0" "$OUT"
+expect_contains "$(t "envrc: ... but the directory holding a placeholder cannot be moved aside")" "moved=1" "$OUT"
+check_fails "$(t "envrc: ... and no tools/bin was planted")" test -e "$E/tools/bin/ls"
 check_fails "$(t "envrc: the placeholder .envrc.local on the host is empty")" test -s "$E/.envrc.local"
 check_fails "$(t "envrc: ... and the flake is unchanged")" grep -q planted "$E/flake.nix"
 explain_out=$(cd "$E" && "$JAILED" explain a 2>&1)

@@ -211,6 +211,7 @@ TEST_CASE("policy: placeholders, pins outermost first, and the git identity", "[
   }
   auto kind = [](MountKind k) { return std::to_string(static_cast<int>(k)) + " "; };
   REQUIRE(mounts == std::vector<std::string>{
+                        kind(MountKind::bind) + "/home/u/app/.git /home/u/app/.git",
                         kind(MountKind::bind) + "/home/u/app/a /home/u/app/a",
                         kind(MountKind::bind) + "/home/u/app/a/b /home/u/app/a/b",
                         kind(MountKind::ro_bind) + "/dev/null /home/u/app/.envrc.local",
