@@ -291,7 +291,16 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
     }
   }
   describe_unprotected(agent, facts.dir, facts);
-  if (commit && util::exists_nofollow(facts.dir + "/.git")) facts.git_env = git_identity(facts.dir);
+  if (commit && util::exists_nofollow(facts.dir + "/.git")) {
+    facts.git_env = git_identity(facts.dir);
+    auto has = [&](const char* name) {
+      return std::any_of(facts.git_env.begin(), facts.git_env.end(), [&](const auto& entry) { return entry.first == name; });
+    };
+    if (!has("GIT_AUTHOR_NAME") || !has("GIT_AUTHOR_EMAIL")) {
+      facts.scan_notes.push_back("git = commit, but git has no user.name and user.email here: commits inside will fail "
+                                 "(set them with 'git config --global')");
+    }
+  }
   for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
     for (const auto& grant : *grants) {
       if (!util::stat_path(grant.text)) facts.missing_grants.push_back(grant.text);

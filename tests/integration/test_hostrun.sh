@@ -291,6 +291,9 @@ explain_out=$(cd "$K" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "commit: explain says git = commit")" "git:       commit" "$explain_out"
 expect_contains "$(t "commit: explain names the identity given")" "GIT_AUTHOR_EMAIL=$AS@example.test" "$explain_out"
 expect_contains "$(t "commit: explain says what commit mode leaves open")" "git = commit: a repository the agent stages as a gitlink" "$explain_out"
+out=$(cd "$K" && HOME="$WORLD/nobody" "$JAILED" explain a 2>&1)
+expect_contains "$(t "commit: without an identity on the host, explain says commits will fail")" \
+  "note: git = commit, but git has no user.name and user.email here" "$out"
 # Control: git = read, the default, refuses the commit.
 R="$WORK/read"
 project "$R"
