@@ -102,6 +102,13 @@ std::string group_text(const HostFacts& host) {
   return out;
 }
 
+// Adds to `pins` the directories between `path` and `top` (the writable mount it lies in).
+void pin_parents(const std::string& path, const std::string& top, const MountList& mounts, std::vector<std::string>& pins) {
+  for (std::string dir = util::parent_dir(path); dir != top && util::is_within(dir, top); dir = util::parent_dir(dir)) {
+    if (!mounts.has_target(dir) && std::find(pins.begin(), pins.end(), dir) == pins.end()) pins.push_back(dir);
+  }
+}
+
 // Re-binds the protected paths read-only. Their parent directories inside a writable mount are
 // first bound onto themselves: a mount point cannot be renamed or removed, so the agent cannot
 // move `.git` aside and put an unprotected copy (with its own hooks) in its place.
@@ -119,10 +126,20 @@ void protect(MountList& mounts, const ProjectFacts& project) {
     if (!cover || (cover->kind != MountKind::bind && cover->kind != MountKind::ro_bind)) continue;
     visible.push_back(path);
     if (cover->kind != MountKind::bind) continue;
-    std::string top = cover->target;
-    for (std::string dir = util::parent_dir(path); dir != top && util::is_within(dir, top); dir = util::parent_dir(dir)) {
-      if (!mounts.has_target(dir) && std::find(pins.begin(), pins.end(), dir) == pins.end()) pins.push_back(dir);
+    pin_parents(path, cover->target, mounts, pins);
+  }
+  // Only in a writable place, and not beneath a protected path, whose read-only bind keeps the
+  // name from being created anyway. Their parents are pinned too: renamed away, they would take
+  // the placeholder along.
+  std::vector<const Placeholder*> holders;
+  for (const auto& holder : project.more_placeholders) {
+    const Mount* cover = mounts.covering(holder.path);
+    if (!cover || cover->kind != MountKind::bind) continue;
+    if (std::any_of(visible.begin(), visible.end(), [&](const std::string& p) { return util::is_within(holder.path, p); })) {
+      continue;
     }
+    holders.push_back(&holder);
+    pin_parents(holder.path, cover->target, mounts, pins);
   }
   // Outer directories first: bwrap binds from the host's tree, so a later bind of a parent
   // would hide the pin of a directory beneath it.
@@ -135,19 +152,12 @@ void protect(MountList& mounts, const ProjectFacts& project) {
     if (!cover || cover->kind != MountKind::bind) continue;
     mounts.add(MountKind::empty_ro, "", path, "placeholder: keeps the agent from creating it (git ignores an empty .git)");
   }
-  for (const auto& holder : project.more_placeholders) {
-    const Mount* cover = mounts.covering(holder.path);
-    // Only in a writable place, and not beneath a protected path, whose read-only bind keeps
-    // the name from being created anyway.
-    if (!cover || cover->kind != MountKind::bind) continue;
-    if (std::any_of(visible.begin(), visible.end(), [&](const std::string& p) { return util::is_within(holder.path, p); })) {
-      continue;
-    }
-    if (holder.directory) {
-      mounts.add(MountKind::empty_ro, "", holder.path, holder.reason);
+  for (const auto* holder : holders) {
+    if (holder->directory) {
+      mounts.add(MountKind::empty_ro, "", holder->path, holder->reason);
     } else {
       // A file jailed wrote beforehand (ensure_placeholders), or an empty one: /dev/null.
-      mounts.add(MountKind::ro_bind, holder.content.empty() ? "/dev/null" : holder.path, holder.path, holder.reason);
+      mounts.add(MountKind::ro_bind, holder->content.empty() ? "/dev/null" : holder->path, holder->path, holder->reason);
     }
   }
   for (const auto& path : visible) {

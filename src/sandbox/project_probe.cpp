@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -19,8 +18,6 @@
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
-extern char** environ;
-
 namespace jailed::sandbox {
 namespace {
 
@@ -31,6 +28,16 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       {".jailed", "the jail's own policy"},
       {".envrc", "direnv runs it on the host"},
       {".direnv", "direnv's state, loaded on the host"},
+      // mise trusts a config by its path, not its content: its hooks, env and tasks run on
+      // the host when you enter the directory; a path: version in .tool-versions is put on PATH.
+      {"mise.toml", "mise runs its hooks and env on the host"},
+      {".mise.toml", "mise runs its hooks and env on the host"},
+      {"mise.local.toml", "mise runs its hooks and env on the host"},
+      {".mise.local.toml", "mise runs its hooks and env on the host"},
+      {".mise", "mise runs its hooks and env on the host"},
+      {".config/mise.toml", "mise runs its hooks and env on the host"},
+      {".config/mise", "mise runs its hooks and env on the host"},
+      {".tool-versions", "mise and asdf choose the host's tools by it"},
       // All of .git, not just hooks and config: commondir, info/, modules/ and the worktree
       // pointer file each let a writer redirect host git to code it planted.
       {".git", "host git runs hooks and config commands from it (commit from the host)"},
@@ -43,7 +50,7 @@ const std::vector<std::pair<std::string, std::string>>& protected_table() {
       {".idea", "the IDE runs its configurations on the host"},
       {".mcp.json", "agents on the host start these MCP servers"},
       // Whole directories: besides settings (hooks, MCP servers), they hold commands, agents,
-      // skills and hook scripts that the agent run on the host loads or runs.
+      // skills and hook scripts that the agent, run on the host, loads or runs.
       {".claude", "Claude Code runs its hooks and loads its commands on the host"},
       {".codex", "Codex loads this project config on the host"},
       {".gemini", "Gemini CLI loads these settings and commands on the host"},
@@ -90,68 +97,6 @@ void add_extra(std::vector<std::pair<std::string, std::string>>& out, const std:
     if (known == path) return;
   }
   out.emplace_back(path, why);
-}
-
-// Returns the directory at or above `dir` that holds a .git, or "": only inside a repository
-// can host git use a hooks directory inside `dir`.
-std::string repository_top(const std::string& dir) {
-  for (std::string at = dir;; at = util::parent_dir(at)) {
-    if (util::exists_nofollow(at + "/.git")) return at;
-    if (at == "/" || at == ".") return "";
-  }
-}
-
-// Returns true if git could use a hooks directory other than .git/hooks in the repository at
-// `top`: some config git reads mentions hooksPath or an include, the repository is a linked
-// worktree or has worktree config, or the environment steers git's config. Otherwise asking
-// git (a process, about a millisecond on every launch) would only confirm .git/hooks, which
-// .git's own protection covers.
-bool hooks_may_move(const std::string& top) {
-  auto git = util::lstat_path(top + "/.git");
-  if (!git || !S_ISDIR(git->st_mode) || util::exists_nofollow(top + "/.git/config.worktree")) return true;
-  for (char** entry = environ; entry && *entry; ++entry) {
-    std::string_view text = *entry;
-    for (std::string_view steering : {"GIT_CONFIG", "GIT_DIR=", "GIT_COMMON_DIR=", "GIT_WORK_TREE="}) {
-      if (util::starts_with(text, steering)) return true;
-    }
-  }
-  std::string home = util::home_dir();
-  std::string xdg_git = util::xdg_dir("CONFIG") + "/git/config";
-  for (const auto& file : {top + "/.git/config", home + "/.gitconfig", xdg_git, std::string("/etc/gitconfig")}) {
-    auto text = util::read_file(file, 1024 * 1024);
-    if (!text) continue;
-    std::transform(text->begin(), text->end(), text->begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    if (text->find("hookspath") != std::string::npos || text->find("include") != std::string::npos) return true;
-  }
-  return false;
-}
-
-// Adds the hooks directory host git uses for `root` when it lies inside `root` (husky and
-// similar keep hooks in the work tree, where the agent could write them). git itself answers,
-// so core.hooksPath from any config file, include or worktree counts, resolved as git does;
-// `rev-parse` reads config and runs nothing from the repository.
-Status probe_hooks_path(const std::string& root, std::vector<std::pair<std::string, std::string>>& out) {
-  std::string top = repository_top(root);
-  if (top.empty() || !hooks_may_move(top)) return success();
-  auto git = util::find_in_path("git");
-  if (!git) return success();  // no git on the host: nothing there runs hooks
-  util::SystemRunner runner;
-  auto answer = runner.run({*git, "-C", root, "rev-parse", "--git-path", "hooks"});
-  if (!answer || answer->status != 0) return success();  // not a repository git can read
-  std::string value(util::trim(answer->out.substr(0, answer->out.find('\n'))));
-  if (value.empty()) return success();
-  // A relative answer is relative to -C's directory.
-  std::string path = util::normalize(value[0] == '/' ? value : root + "/" + value);
-  if (!util::is_within(path, root) || path == root) return success();
-  auto st = util::lstat_path(path);
-  if (!st) return success();
-  if (S_ISLNK(st->st_mode)) {
-    return fail("refusing to start: " + path +
-                    " (git's hooks directory) is a symlink; a protected path must be a real directory (inspect it)",
-                ExitCode::not_allowed);
-  }
-  add_extra(out, path, "host git runs the hooks in it (core.hooksPath)");
-  return success();
 }
 
 // Adds the local flakes of `agents` inside `root`: Nix builds them on the host, outside any
@@ -246,12 +191,14 @@ void describe_unprotected(const config::AgentConfig& agent, const std::string& r
                   "server; the others are loaded by their tools as they are)");
   }
   out.push_back("repositories the agent makes (git init DIR): host git runs their config when you work in them");
-  out.push_back("scripts the project's own tooling runs: package.json scripts, Makefiles, node_modules/.bin, what "
-                "a protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands), the "
-                "files a protected flake.nix or shell.nix imports");
+  out.push_back("scripts and configs the project's own tooling runs or obeys: package.json scripts, Makefiles, "
+                "build.rs, .cargo/config.toml, .npmrc, .yarnrc.yml, conftest.py, node_modules/.bin, what a "
+                "protected hook or hook manager config calls (pre-commit 'repo: local', lint-staged commands and "
+                "the lint-staged configs of subdirectories), the files a protected flake.nix or shell.nix imports");
   std::vector<std::string> skipped;
   for (const auto& name : unscanned_dir_names()) skipped.push_back(name + "/");
-  out.push_back("repositories inside " + util::join(skipped, ", ") + " (not scanned; submodules there are)");
+  out.push_back("repositories inside " + util::join(skipped, ", ") +
+                " and target/ beside Cargo.toml or pom.xml (not scanned; submodules there are)");
   if (!agent.readwrite.empty()) {
     out.push_back("repositories and host-run files inside readwrite grants: only the project is scanned");
   }
@@ -329,7 +276,6 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
       facts.unprotected.push_back(text);
       facts.scan_notes.push_back(text + " (an agent may have made many directories: look)");
     }
-    if (auto hooks = probe_hooks_path(root, facts.extra_protected); !hooks) return hooks.failure();
     if (auto flakes = probe_local_flakes(root, all_agents, facts.extra_protected); !flakes) return flakes.failure();
     // Without this, `git init` inside would make a repository whose config host git obeys,
     // and shell prompts run `git status` on every cd. An empty .git is ignored by git.
@@ -349,7 +295,16 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
   if (!grants) return grants.failure();
   facts.grant_sources = std::move(*grants);
   describe_unprotected(agent, facts.dir, facts);
-  if (commit && util::exists_nofollow(facts.dir + "/.git")) facts.git_env = git_identity(facts.dir);
+  if (commit && util::exists_nofollow(facts.dir + "/.git")) {
+    facts.git_env = git_identity(facts.dir);
+    auto has = [&](const char* name) {
+      return std::any_of(facts.git_env.begin(), facts.git_env.end(), [&](const auto& entry) { return entry.first == name; });
+    };
+    if (!has("GIT_AUTHOR_NAME") || !has("GIT_AUTHOR_EMAIL")) {
+      facts.scan_notes.push_back("git = commit, but git has no user.name and user.email here: commits inside will fail "
+                                 "(set them with 'git config --global')");
+    }
+  }
   return facts;
 }
 

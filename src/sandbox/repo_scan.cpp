@@ -133,7 +133,8 @@ class Scanner {
         }
         continue;
       }
-      std::string path = ref.path[0] == '/' ? util::normalize(ref.path) : util::normalize(dir + "/" + ref.path);
+      std::string path = resolve(ref.path, dir);
+      if (path.empty()) continue;  // its directory does not exist: nothing there to load
       // A watched file that is missing is only watched: nothing loads it.
       if (util::starts_with(ref.command, "watch_") && !util::exists_nofollow(path)) continue;
       reference(path, ref.directory, ref.placeholder, why);
@@ -166,12 +167,17 @@ class Scanner {
     return util::join_path(*parent, util::base_name(path));
   }
 
-  bool within_writable(const std::string& path) const { return util::is_within(path, m_root); }
+  // Returns true if `path` lies in the root: compared as written, so it must hold no "..",
+  // which would climb out of the root that it seems to lie in.
+  bool within_writable(const std::string& path) const {
+    return util::is_within(path, m_root) && path.find("/..") == std::string::npos;
+  }
 
   void protect(const std::string& path, const std::string& why) {
     for (const auto& [known, reason] : m_scan.protect) {
       if (known == path) return;
     }
+    if (!within_writable(path)) return;
     auto st = util::lstat_path(path);
     if (!st) return;
     if (S_ISLNK(st->st_mode) && !m_failure) {
@@ -320,7 +326,10 @@ Result<HostRunScan> scan_host_run(const std::string& root, bool git_commit, cons
     if (!text) continue;
     for (const auto& entry : parse_git_config(*text)) {
       if (entry.section != "submodule" || entry.key != "path" || entry.value.empty()) continue;
-      std::string sub = util::normalize(top + "/" + entry.value);
+      // Its real path: a path climbing out of the project (..) is not the project's to protect.
+      auto real = util::real_path(top + "/" + entry.value);
+      if (!real) continue;
+      std::string sub = *real;
       if (!util::is_within(sub, root) || std::find(tops.begin(), tops.end(), sub) != tops.end()) continue;
       auto st = util::lstat_path(sub + "/.git");
       if (!st) continue;
@@ -335,6 +344,18 @@ Result<HostRunScan> scan_host_run(const std::string& root, bool git_commit, cons
     if (std::find(tops.begin(), tops.end(), submodule.first) != tops.end()) continue;
     tops.push_back(submodule.first);
     tree.repos.push_back(std::move(submodule));
+  }
+  // A project inside a repository: that repository's config may include files, or name a hooks
+  // directory (relative to its top), inside the project.
+  if (std::none_of(tree.repos.begin(), tree.repos.end(), [&](const auto& repo) { return repo.first == root; })) {
+    for (std::string at = util::parent_dir(root); !at.empty(); at = util::parent_dir(at)) {
+      if (auto st = util::lstat_path(at + "/.git")) {
+        unsigned char git_type = S_ISDIR(st->st_mode) ? DT_DIR : S_ISREG(st->st_mode) ? DT_REG : DT_UNKNOWN;
+        tree.repos.emplace_back(at, git_type);
+        break;
+      }
+      if (at == "/") break;
+    }
   }
   for (const auto& [top, type] : tree.repos) {
     if (auto added = scanner.add_repository(top, type); !added) return added.failure();

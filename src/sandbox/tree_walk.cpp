@@ -46,9 +46,11 @@ struct LinuxDirent64 {
 // raw getdents64 (opendir adds a stat and two fcntl calls).
 class Walker {
  public:
-  Walker(const std::string& root, size_t dir_limit, const std::vector<DirRecord>& previous)
+  Walker(const std::string& root, size_t dir_limit, std::vector<DirRecord>& previous)
       : m_root(root), m_limit(dir_limit) {
-    for (const auto& record : previous) m_previous.emplace(record.path, &record);
+    m_previous_count = previous.size();
+    m_previous.reserve(previous.size());
+    for (auto& record : previous) m_previous.emplace(record.path, &record);
   }
 
   Tree run() {
@@ -71,7 +73,7 @@ class Walker {
       for (const auto& name : record->subdirs) queue.push_back(dir + "/" + name);
       m_records.push_back(std::move(*record));
     }
-    m_changed = m_changed || m_records.size() != m_previous.size();
+    m_changed = m_changed || m_records.size() != m_previous_count;
     return std::move(m_tree);
   }
 
@@ -91,8 +93,13 @@ class Walker {
     struct stat st {};
     if (::lstat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return std::nullopt;
     if (auto it = m_previous.find(dir); it != m_previous.end()) {
-      const DirRecord& old = *it->second;
-      if (old.settled && old.dev == st.st_dev && old.ino == st.st_ino && old.ctime_ns == ctime_of(st)) return old;
+      DirRecord& old = *it->second;
+      // Taken, not copied: each directory is walked once.
+      if (old.settled && old.dev == st.st_dev && old.ino == st.st_ino && old.ctime_ns == ctime_of(st)) {
+        DirRecord taken = std::move(old);
+        m_previous.erase(it);
+        return taken;
+      }
     }
     m_changed = true;
     int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -113,9 +120,11 @@ class Walker {
 
   void read_dir(int fd, DirRecord& record) {
     const auto& skipped = unscanned_dir_names();
+    bool build_tree = false;  // a target/ beside Cargo.toml or pom.xml holds build output only
+    bool has_target = false;
     for (;;) {
       long got = ::syscall(SYS_getdents64, fd, m_buffer.data(), m_buffer.size());
-      if (got <= 0) return;
+      if (got <= 0) break;
       for (long at = 0; at < got;) {
         auto* entry = reinterpret_cast<LinuxDirent64*>(m_buffer.data() + at);
         at += entry->d_reclen;
@@ -128,16 +137,22 @@ class Walker {
           record.git = type == DT_UNKNOWN ? static_cast<unsigned char>(DT_FIFO) : type;
         } else if (std::strcmp(name, ".envrc") == 0) {
           record.envrc = true;
+        } else if (std::strcmp(name, "Cargo.toml") == 0 || std::strcmp(name, "pom.xml") == 0) {
+          build_tree = true;
+        } else if (type == DT_DIR && std::strcmp(name, "target") == 0) {
+          has_target = true;
         } else if (type == DT_DIR && std::find(skipped.begin(), skipped.end(), name) == skipped.end()) {
           record.subdirs.emplace_back(name);
         }
       }
     }
+    if (has_target && !build_tree) record.subdirs.emplace_back("target");
   }
 
   const std::string& m_root;
   size_t m_limit;
-  std::unordered_map<std::string, const DirRecord*> m_previous;
+  std::unordered_map<std::string, DirRecord*> m_previous;  // records not yet taken
+  size_t m_previous_count = 0;
   int64_t m_now_ns = 0;
   Tree m_tree;
   std::vector<DirRecord> m_records;
@@ -149,7 +164,7 @@ class Walker {
 }  // namespace
 
 const std::vector<std::string>& unscanned_dir_names() {
-  static const std::vector<std::string> names = {"node_modules"};
+  static const std::vector<std::string> names = {"node_modules", ".venv", ".tox", ".nox", "__pycache__"};
   return names;
 }
 

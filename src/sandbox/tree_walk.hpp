@@ -10,9 +10,11 @@
 
 namespace jailed::sandbox {
 
-// Directories the walk does not enter: dependency trees that git ignores in practice and that
-// hold tens of thousands of directories. A repository there is no more protected than one the
-// agent makes; a submodule there is still found through .gitmodules.
+// Directories the walk does not enter: dependency trees and caches that git ignores in practice
+// and that hold thousands of directories (node_modules, Python's .venv, .tox, .nox,
+// __pycache__; also target/ beside Cargo.toml or pom.xml, decided where it is found). A
+// repository there is no more protected than one the agent makes; a submodule there is still
+// found through .gitmodules.
 const std::vector<std::string>& unscanned_dir_names();
 
 // What a walk of the tree found.

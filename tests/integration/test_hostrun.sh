@@ -10,7 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 require_tools test_hostrun bwrap git direnv timeout
-SUITE=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 AS=${JAILED_HOSTRUN_AS:-$(id -un)}
 new_world
 MARKS="$WORLD/marks"
@@ -188,7 +187,7 @@ ran "hooks: control: host 'git commit' runs a script written to .husky" "$MARKS/
 
 E="$WORK/envrc"
 project "$E"
-printf 'source_env_if_exists .envrc.local\nPATH_add bin\nuse flake\n' > "$E/.envrc"
+printf 'source_env_if_exists .envrc.local\nPATH_add bin tools/bin\nuse flake\n' > "$E/.envrc"
 echo '{ outputs = _: {}; }' > "$E/flake.nix"
 mkdir -p "$E/tools"
 "$JAILED" allow "$E" >/dev/null 2>&1
@@ -199,15 +198,23 @@ expect_contains "$(t "envrc: explain names the placeholder for the missing .envr
 jrun "$E" a "echo 'touch $MARKS/envrc-local' > .envrc.local; echo local=\$?
 mkdir -p bin; printf '#!/bin/sh\ntouch $MARKS/envrc-bin\n' > bin/ls; echo bin=\$?
 echo '# planted' >> flake.nix; echo flake=\$?
-echo ok > tools/notes.txt; echo plain=\$?"
+echo ok > tools/notes.txt; echo plain=\$?
+mv tools tools-aside; echo moved=\$?"
 expect_contains "$(t "envrc: the agent cannot create the .envrc.local it sources")" "local=1" "$OUT"
 expect_contains "$(t "envrc: ... nor put a program in the directory PATH_add names")" "bin=1" "$OUT"
 expect_contains "$(t "envrc: ... nor edit the flake 'use flake' evaluates")" "flake=1" "$OUT"
 expect_contains "$(t "envrc: control: other directories are writable")" "plain=0" "$OUT"
+expect_contains "$(t "envrc: ... but the directory holding a placeholder cannot be moved aside")" "moved=1" "$OUT"
+check_fails "$(t "envrc: ... and no tools/bin was planted")" test -e "$E/tools/bin/ls"
 check_fails "$(t "envrc: the placeholder .envrc.local on the host is empty")" test -s "$E/.envrc.local"
 check_fails "$(t "envrc: ... and the flake is unchanged")" grep -q planted "$E/flake.nix"
 explain_out=$(cd "$E" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "envrc: ... and protects it at the next launch")" "$E/.envrc.local	protected: the .envrc loads it (source_env_if_exists)" "$explain_out"
+# mise trusts its config by path: it is protected like .envrc.
+printf '[env]\nX = "1"\n' > "$E/mise.toml"
+jrun "$E" a 'printf "[hooks]\nenter = \"touch evil\"\n" >> mise.toml; echo mise=$?; echo "x 1" >> .tool-versions; echo versions=$?'
+expect_contains "$(t "envrc: mise.toml is read-only")" "mise=1" "$OUT"
+expect_contains "$(t "envrc: a missing .tool-versions is not held (explain lists such names)")" "versions=0" "$OUT"
 # Control: direnv sources an .envrc.local that appears, with no new allow.
 C="$WORK/envrc-control"
 mkdir -p "$C"
@@ -284,6 +291,9 @@ explain_out=$(cd "$K" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "commit: explain says git = commit")" "git:       commit" "$explain_out"
 expect_contains "$(t "commit: explain names the identity given")" "GIT_AUTHOR_EMAIL=$AS@example.test" "$explain_out"
 expect_contains "$(t "commit: explain says what commit mode leaves open")" "git = commit: a repository the agent stages as a gitlink" "$explain_out"
+out=$(cd "$K" && HOME="$WORLD/nobody" "$JAILED" explain a 2>&1)
+expect_contains "$(t "commit: without an identity on the host, explain says commits will fail")" \
+  "note: git = commit, but git has no user.name and user.email here" "$out"
 # Control: git = read, the default, refuses the commit.
 R="$WORK/read"
 project "$R"
@@ -293,14 +303,5 @@ expect_contains "$(t "commit: control: ... as .git is read-only")" "Read-only fi
 
 # --- as the unprivileged user ------------------------------------------------------------------
 
-if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_HOSTRUN_AS:-}" ]; then
-  if id alice >/dev/null 2>&1 && su alice -s /bin/sh -c "test -x '$JAILED'" 2>/dev/null; then
-    # The same checks, run by alice in her own world; her lines carry [alice] in their names.
-    alice_out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 JAILED='$JAILED' JAILED_HOSTRUN_AS=alice bash '$SUITE'" 2>&1)
-    printf '%s\n' "$alice_out" | grep -E '^(PASS|FAIL|SKIP) '
-    expect_contains "test_hostrun as alice: ran to its end" "END test_hostrun" "$alice_out"
-  else
-    skip "test_hostrun as alice" "no user alice who can run $JAILED"
-  fi
-fi
+if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_HOSTRUN_AS:-}" ]; then rerun_as_alice JAILED_HOSTRUN_AS; fi
 finish

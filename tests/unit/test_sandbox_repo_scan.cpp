@@ -88,6 +88,9 @@ TEST_CASE("scan: nested repositories, gitfiles, included configs and hook manage
   write(dir + "/gitdirs/sub.git/config", "[core]\n");
   write(dir + "/work/sub/.git", "gitdir: ../../gitdirs/sub.git\n");
   write(dir + "/node_modules/pkg/.git/config", "[core]\n");
+  write(dir + "/rust/Cargo.toml", "[package]\n");
+  write(dir + "/rust/target/debug/dep/.git/config", "[core]\n");
+  write(dir + "/other/target/lib/.git/config", "[core]\n");  // not beside a Cargo.toml: scanned
   auto scan = scan_host_run(dir, false);
   REQUIRE(scan.ok());
   auto paths = paths_of(*scan);
@@ -98,6 +101,8 @@ TEST_CASE("scan: nested repositories, gitfiles, included configs and hook manage
   }
   // node_modules is not scanned; what the agent could do there it can do anywhere (git init).
   REQUIRE_FALSE(has(paths, dir + "/node_modules/pkg/.git"));
+  REQUIRE_FALSE(has(paths, dir + "/rust/target/debug/dep/.git"));
+  REQUIRE(has(paths, dir + "/other/target/lib/.git"));
   REQUIRE(scan->placeholders.empty());
   REQUIRE_FALSE(scan->truncated);
 
@@ -113,10 +118,16 @@ TEST_CASE("scan: a submodule in an unscanned directory is found through .gitmodu
   REQUIRE(util::make_dirs(dir + "/.git").ok());
   write(dir + "/.gitmodules", "[submodule \"m\"]\n\tpath = node_modules/m\n\turl = ../m\n");
   write(dir + "/node_modules/m/.git", "gitdir: ../../.git/modules/m\n");
+  // A path that climbs out of the project names nothing of it: not shown to the agent.
+  write(tmp.path + "/other/.git/HEAD", "ref: refs/heads/main\n");
+  write(dir + "/.gitmodules", "[submodule \"m\"]\n\tpath = node_modules/m\n[submodule \"o\"]\n\tpath = ../other\n");
+  write(dir + "/.envrc", "source_env ../other/.envrc\nPATH_add ../other/bin\n");
   auto scan = scan_host_run(dir, false);
   REQUIRE(scan.ok());
   REQUIRE(has(paths_of(*scan), dir + "/node_modules/m/.git"));
   REQUIRE(has(paths_of(*scan), dir + "/.gitmodules"));
+  for (const auto& path : paths_of(*scan)) REQUIRE(path.rfind(dir + "/", 0) == 0);
+  REQUIRE(scan->placeholders.empty());
 }
 
 TEST_CASE("scan: git = commit protects what host git executes and holds commondir", "[sandbox]") {
@@ -200,6 +211,7 @@ TEST_CASE("policy: placeholders, pins outermost first, and the git identity", "[
   }
   auto kind = [](MountKind k) { return std::to_string(static_cast<int>(k)) + " "; };
   REQUIRE(mounts == std::vector<std::string>{
+                        kind(MountKind::bind) + "/home/u/app/.git /home/u/app/.git",
                         kind(MountKind::bind) + "/home/u/app/a /home/u/app/a",
                         kind(MountKind::bind) + "/home/u/app/a/b /home/u/app/a/b",
                         kind(MountKind::ro_bind) + "/dev/null /home/u/app/.envrc.local",
@@ -261,4 +273,16 @@ TEST_CASE("scan: the walk's record is reused while directories are unchanged", "
   REQUIRE(has(paths_of(*third), dir + "/src/a/nested/.git"));
   REQUIRE(decode_walk(dir, "garbage").empty());
   REQUIRE(decode_walk(dir + "/other", util::read_file(cache).take()).empty());
+}
+
+TEST_CASE("scan: a project inside a repository protects what that repository's config names in it", "[sandbox]") {
+  TempDir tmp;
+  std::string repo = tmp.path + "/repo";
+  std::string dir = repo + "/app";
+  write(repo + "/.git/config", "[core]\n\thooksPath = app/hooks\n[include]\n\tpath = ../app/team.gitconfig\n");
+  REQUIRE(util::make_dirs(dir + "/hooks").ok());
+  write(dir + "/team.gitconfig", "[user]\n\tname = Team\n");
+  auto scan = scan_host_run(dir, false);
+  REQUIRE(scan.ok());
+  REQUIRE(paths_of(*scan) == std::vector<std::string>{dir + "/hooks", dir + "/team.gitconfig"});
 }
