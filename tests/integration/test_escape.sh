@@ -10,7 +10,6 @@
 . "$(dirname "$0")/lib.sh"
 
 require_tools test_escape bwrap python3 timeout
-SUITE=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 AS=${JAILED_ESCAPE_AS:-$(id -un)}
 new_world
 M=$$-$RANDOM
@@ -274,13 +273,5 @@ expect_contains "$(t "network: explain says what stays reachable")" "services li
 
 # --- as the unprivileged user ------------------------------------------------------------------
 
-if [ -n "$ROOT" ] && [ -z "${JAILED_ESCAPE_AS:-}" ]; then
-  if id alice >/dev/null 2>&1 && su alice -s /bin/sh -c "test -x '$JAILED'" 2>/dev/null; then
-    alice_out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 JAILED='$JAILED' JAILED_ESCAPE_AS=alice bash '$SUITE'" 2>&1)
-    printf '%s\n' "$alice_out" | grep -E '^(PASS|FAIL|SKIP) '
-    expect_contains "test_escape as alice: ran to its end" "END test_escape" "$alice_out"
-  else
-    skip "test_escape as alice" "no user alice who can run $JAILED"
-  fi
-fi
+if [ -n "$ROOT" ] && [ -z "${JAILED_ESCAPE_AS:-}" ]; then rerun_as_alice JAILED_ESCAPE_AS; fi
 finish
