@@ -101,7 +101,8 @@ std::string reach_text(const sandbox::Policy& policy) {
   }
   std::vector<std::string> ports;
   for (uint16_t port : policy.limits.bind_ports) ports.push_back(std::to_string(port));
-  return text + "; listening on TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but on " + util::join(ports, ", "));
+  return text + "; listening on TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but on " + util::join(ports, ", ")) +
+         ", not on UDP ports (Landlock has no UDP rules)";
 }
 
 // Returns how the binds agents could redirect (a source beneath a writable one) are pinned.

@@ -148,9 +148,10 @@ Status exec_gated(const std::string& bwrap, const Gate& gate) {
 }  // namespace
 
 std::vector<size_t> redirectable_mounts(const Policy& policy) {
+  // A read-write grant of / leaves nothing to pin (and would pin system files that are symlinks).
   std::vector<std::string> writable;
   for (const auto& mount : policy.mounts) {
-    if (mount.kind == MountKind::bind) writable.push_back(mount.source);
+    if (mount.kind == MountKind::bind && mount.source != "/") writable.push_back(mount.source);
   }
   std::vector<size_t> out;
   for (size_t i = 0; i < policy.mounts.size(); ++i) {

@@ -23,7 +23,10 @@ Result<std::map<std::string, std::string>> resolve_grants(const config::AgentCon
   auto walk = [&](const std::vector<config::Value>& paths, const char* key, bool writable_key, bool must_exist) -> Status {
     for (const auto& path : paths) {
       auto walked = util::walk_path(path.text);
-      if (!walked) return fail(path.origin.label() + ": " + key + " path " + util::printable(path.text) + ": " + walked.error(), ExitCode::bad_config);
+      if (!walked) {
+        return fail(path.origin.label() + ": " + key + " path " + util::printable(path.text) + ": " + walked.error(),
+                    ExitCode::bad_config);
+      }
       if (must_exist && !walked->exists) {
         return fail(path.origin.label() + ": " + key + " path " + util::printable(path.text) +
                         " does not exist; create it, or remove it from the file",
@@ -42,7 +45,7 @@ Result<std::map<std::string, std::string>> resolve_grants(const config::AgentCon
   for (const auto& entry : checked) {
     for (const auto& link : entry.walked.links) {
       for (const auto& area : writable) {
-        if (!util::is_within(link, area) || link == area) continue;
+        if (!util::is_within(link, area)) continue;
         return fail(entry.value->origin.label() + ": " + entry.key + " path " + util::printable(entry.value->text) +
                         " goes through the symlink " + util::printable(link) + ", which lies in " +
                         util::printable(area) +

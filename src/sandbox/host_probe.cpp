@@ -21,11 +21,15 @@ const char* const k_network_files[] = {"/etc/resolv.conf",    "/etc/hosts",     
 }  // namespace
 
 // The entries of a fresh /proc that act on the whole host rather than the jail's processes
-// (Docker's read-only list): sysctls (kernel.core_pattern runs a program as host root),
-// sysrq-trigger, IRQ affinity, bus and file-system tunables. bwrap's --proc covers some of them
-// only when it finds their directory writable, and sysctl writes are checked by uid, not by
-// capability, so a root caller's jail would write them despite --cap-drop ALL.
-const char* const k_host_global_proc[] = {"/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs"};
+// (Docker's read-only list: sys, sysrq-trigger, irq, bus, fs). bwrap's --proc binds sys,
+// sysrq-trigger, irq and bus read-only itself, but only those it finds writable by access(): as
+// root it covers all but /proc/sys, whose directory is 0555 while its files are 0644 and checked
+// by uid, not capability (kernel.core_pattern = |program runs that program as host root). So:
+// /proc/sys for every caller, and what bwrap leaves to root. For another user nothing there is
+// writable at all (the jail's uid is not root in any namespace); each bind costs bwrap a reading
+// of the mount table at every launch, so none is added for nothing.
+const char* const k_proc_always[] = {"/proc/sys"};
+const char* const k_proc_for_root[] = {"/proc/fs"};
 
 HostFacts probe_host() {
   HostFacts host;
@@ -51,8 +55,11 @@ HostFacts probe_host() {
     if (util::stat_path(file)) host.network_files.push_back(file);
   }
   host.localtime = util::stat_path("/etc/localtime").has_value();
-  for (const char* entry : k_host_global_proc) {
-    if (::access(entry, F_OK) == 0) host.host_global_proc.push_back(entry);
+  for (const char* entry : k_proc_always) host.host_global_proc.push_back(entry);
+  if (host.uid == 0) {
+    for (const char* entry : k_proc_for_root) {
+      if (::access(entry, F_OK) == 0) host.host_global_proc.push_back(entry);
+    }
   }
   // Probed at run time: the headers jailed was built with may predate the kernel it runs on.
   host.landlock_abi = probe_landlock_abi();

@@ -239,7 +239,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
     mounts.add(MountKind::ro_bind, entry, entry, "read-only: it acts on the whole host, not the jail");
   }
   mounts.add(MountKind::dev, "", "/dev", "minimal /dev: null, zero, random, tty, a private pty");
-  // bwrap's /dev is a tmpfs without a size: a root jail could fill the host's memory through it.
+  // bwrap's /dev is a tmpfs without a size, which the agent owns: it could fill the host's memory.
   // Its devices and ptys are mounts of their own and stay usable.
   mounts.add(MountKind::remount_ro, "", "/dev", "read-only: no files beside the devices");
   policy.limits = make_limits(agent);

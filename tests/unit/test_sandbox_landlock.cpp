@@ -282,6 +282,10 @@ TEST_CASE("mount_checks: each mount agents could redirect, the last at each targ
   REQUIRE(checks->at(0).target == top);
   REQUIRE(checks->at(1).kind == k_check_read_only);
   REQUIRE(checks->at(2).kind == k_check_empty);
+  // A read-write grant of / pins nothing it shows (system files such as /etc/resolv.conf are often links).
+  Policy everything;
+  everything.mounts = {{MountKind::bind, "/", "/", ""}, {MountKind::ro_bind, "/usr", "/usr", ""}};
+  REQUIRE(redirectable_mounts(everything).empty());
   // A protected path that became a symlink since it was probed fails the launch.
   REQUIRE(::rmdir((top + "/.git").c_str()) == 0);
   REQUIRE(::symlink("/", (top + "/.git").c_str()) == 0);
