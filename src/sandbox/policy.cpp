@@ -199,7 +199,9 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& mount : store_mounts(resolution, host, policy)) mounts.add(mount);
   // On the host's network, the helper runs in front of the command for its Landlock scopes.
   plan_scopes(host, policy);
-  for (const auto& link : resolution.symlinks) mounts.add(MountKind::symlink, link.target, link.path, "system symlink");
+  for (const auto& link : resolution.symlinks) {
+    mounts.add(MountKind::symlink, link.target, link.path, link.reason.empty() ? "system symlink" : link.reason);
+  }
   if (!resolution.shell.empty() && resolution.shell != "/bin/sh") {
     mounts.add(MountKind::symlink, resolution.shell, "/bin/sh", "a POSIX shell for scripts");
   }

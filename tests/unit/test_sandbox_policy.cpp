@@ -46,7 +46,7 @@ resolve::Resolution resolution() {
   r.program = "/usr/bin/crush";
   r.path_dirs = {"/usr/bin", "/bin"};
   r.readonly = {{"/usr", "host system directory"}};
-  r.symlinks = {{"usr/bin", "/bin"}};
+  r.symlinks = {{"usr/bin", "/bin", ""}};
   r.shell = "/bin/sh";
   return r;
 }
