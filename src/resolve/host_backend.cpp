@@ -184,7 +184,10 @@ class Installs {
       if (!resolved) return resolved.failure();
       return add(*resolved, interpreter, origin, true, depth + 1);
     }
-    std::string path = m_root + shebang->interpreter;
+    // A system path is read under the probed root; any other is the host's own.
+    bool system = std::any_of(std::begin(k_system_dirs), std::end(k_system_dirs),
+                              [&](const char* dir) { return util::is_within(shebang->interpreter, dir); });
+    std::string path = system ? m_root + shebang->interpreter : shebang->interpreter;
     auto real = util::real_path(path);
     if (!real || !util::stat_path(*real) || ::access(real->c_str(), X_OK) != 0) {
       return fail(prefix + "but " + shebang->interpreter + " does not exist or cannot run; reinstall the program");
