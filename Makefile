@@ -52,6 +52,7 @@ resolve_SRCS := src/resolve/host_backend.cpp src/resolve/host_install.cpp src/re
                 src/resolve/nix_setup.cpp
 cache_SRCS := src/cache/cache_key.cpp src/cache/gc_roots.cpp src/cache/closure_cache.cpp src/cache/cache_gc.cpp
 sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox/host_probe.cpp src/sandbox/agent_home.cpp \
+                src/sandbox/tree_copy.cpp \
                 src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp src/sandbox/seccomp_build.cpp \
                 src/sandbox/launcher.cpp src/sandbox/landlock.cpp src/sandbox/store_view.cpp src/sandbox/closure_rules.cpp \
                 src/sandbox/gate.cpp

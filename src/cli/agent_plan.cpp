@@ -68,6 +68,7 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
   auto host = sandbox::probe_host();
   if (launch) sandbox::ensure_config_paths(plan.agent, host, project).take();
   sandbox::probe_store(plan.resolution, host);  // /usr/bin/env from the closure, for Nix jails
+  sandbox::probe_shell(plan.resolution, host);  // the login shell the jail's passwd names
   plan.policy = sandbox::make_policy(plan.agent, plan.resolution, host, project, agent_args);
   return plan;
 }
