@@ -12,6 +12,7 @@
 #include "resolve/nix_backend.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 
 namespace jailed::cli {
 namespace {
@@ -22,6 +23,18 @@ std::string host_path() {
 }
 
 }  // namespace
+
+Result<std::string> check_host_agent(const config::AgentConfig& agent) {
+  resolve::HostBackend backend(host_path());
+  auto resolved = backend.resolve(agent);
+  if (!resolved) return resolved.failure();
+  std::vector<std::string> installs;
+  for (const auto& path : resolved->readonly) {
+    if (path.install) installs.push_back(display_path(path.path));
+  }
+  return "runs " + display_path(resolved->program) + " from the host" +
+         (installs.empty() ? std::string() : " (binds " + util::join(installs, ", ") + ")");
+}
 
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
                        const util::TreeDigests& trees, std::optional<cache::Entry> remembered) {
@@ -57,6 +70,9 @@ int resolve_agents_now(const config::JailConfig& config, const std::string& real
     try {
       if (std::move(kind).take() != resolve::BackendKind::nix) {
         if (mode == ResolveMode::reload) info("agent " + agent.name + " uses the host backend: nothing to resolve");
+        // Found now or not, the host's programs may change before a launch: a problem is a warning.
+        auto host = check_host_agent(agent);
+        if (mode == ResolveMode::allow) host.ok() ? info("agent " + agent.name + ": " + *host) : warn(host.error());
         continue;
       }
       auto resolved = resolve_agent(agent, real_file, mode, trees);

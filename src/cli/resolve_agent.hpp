@@ -32,6 +32,10 @@ struct Resolved {
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
                        const util::TreeDigests& trees = {}, std::optional<cache::Entry> remembered = {});
 
+// Returns what a host-backend agent runs and binds, or why it cannot run: its program or the
+// interpreter its #! line names is not found (for allow and doctor).
+Result<std::string> check_host_agent(const config::AgentConfig& agent);
+
 // Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
 // one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each
 // failure is printed).

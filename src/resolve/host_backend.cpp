@@ -125,15 +125,23 @@ class Installs {
       if (dir && may_bind(dir->path)) {
         bind(dir->path, dir->reason);
       } else {
-        bind(program.real, what + " (a single file)");
-        // An interpreter's standard library lives beside it (pyenv's Python).
+        // An interpreter in a prefix (pyenv's Python, nvm's node) needs its standard library, and
+        // the links beside it (python3 -> python3.11) that a venv's python points through.
         std::string lib = depth > 0 ? interpreter_lib_dir(program.real) : "";
-        if (!lib.empty() && may_bind(lib)) bind(lib, "libraries of " + what);
+        if (!lib.empty() && may_bind(lib)) {
+          bind(util::parent_dir(program.real), what + " and the programs beside it");
+          bind(lib, "libraries of " + what);
+        } else {
+          bind(program.real, what + " (a single file)");
+        }
       }
     }
     if (on_path && !system) put_on_path(program, what);
     return add_interpreter(program, what, origin, depth);
   }
+
+  // Returns true if a bind of an install shows `path`.
+  bool shows(const std::string& path) const { return visible(path); }
 
   // Returns the directories to put first on PATH, in the order they were found.
   const std::vector<std::string>& path_dirs() const { return m_path_dirs; }
@@ -247,6 +255,11 @@ Result<Resolution> HostBackend::resolve(const config::AgentConfig& agent) {
     if (!found) return found.failure();
     if (auto added = installs.add(*found, "package " + spec.text, spec.origin, true); !added) return added.failure();
   }
+  // A link recreated before a later bind came to show its directory (nvm's bin/) is there already.
+  auto& links = out.symlinks;
+  links.erase(std::remove_if(links.begin(), links.end(),
+                             [&](const Symlink& link) { return !link.reason.empty() && installs.shows(link.path); }),
+              links.end());
   const auto& dirs = installs.path_dirs();
   out.path_dirs.insert(out.path_dirs.begin(), dirs.begin(), dirs.end());
   return out;

@@ -189,7 +189,7 @@ TEST_CASE("host backend binds an npm package whole, and the interpreter #!/usr/b
   REQUIRE(resolved.ok());
   REQUIRE(resolved->program == package + "/bin/agent.js");
   // The whole package (its node_modules hold the vendored binary), then node on its own.
-  REQUIRE(install_binds(*resolved) == std::vector<std::string>{package, prefix + "/bin/node", prefix + "/lib"});
+  REQUIRE(install_binds(*resolved) == std::vector<std::string>{package, prefix + "/bin", prefix + "/lib"});
   REQUIRE(resolved->readonly[4].reason == "npm package @acme/agent holding the agent's program agent, with its node_modules");
   REQUIRE(resolved->path_dirs.front() == prefix + "/bin");
   REQUIRE(resolved->symlinks.back().path == prefix + "/bin/agent");
