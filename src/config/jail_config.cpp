@@ -107,6 +107,8 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       agent.package = Value{first, origin};
     } else if (entry.key == "command") {
       agent.command = Value{first, origin};
+      // Arguments adapt the program they were written for: another command drops them.
+      agent.args.clear();
     } else if (entry.key == "network") {
       parse_bool(first, agent.network);
       agent.network_origin = origin;

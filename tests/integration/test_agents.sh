@@ -20,12 +20,11 @@ BUILD_DIR=$(cd "$(dirname "$JAILED")" && pwd)
 new_world
 HOST_PATH=$PATH
 
-# jrun DIR AGENT ARGS...: runs AGENT of DIR's .jailed; sets OUT and RC.
+# jrun DIR AGENT ARGS...: runs AGENT of DIR's .jailed; sets OUT.
 jrun() {
   local dir=$1
   shift
   OUT=$(cd "$dir" && timeout -k 5 180 "$JAILED" run "$@" 2>&1 </dev/null)
-  RC=$?
 }
 
 # ---- 1. install-shaped fixtures ----------------------------------------------------------
@@ -107,6 +106,23 @@ explained=$(cd "$FIX" && PATH="$HOME/.cargo/bin:$HOST_PATH" "$JAILED" explain ca
 expect_contains "agents: a single binary is bound on its own" "the agent's program cargo-tool (a single file)" "$explained"
 expect_contains "agents: its directory is on PATH inside" "PATH=$HOME/.cargo/bin:" "$explained"
 expect_not_contains "agents: nothing beside it is bound" "credentials.toml" "$explained"
+
+# The jail's passwd names the login shell (visible through /usr), and SHELL says the same.
+SHELLS="$WORK/shells"
+# (qwen-code: an agent no later check launches, as this one gets its private home now)
+write_jailed "$SHELLS" $'[agent shell]\npackage = host:bash\n\n[agent qwen-code]\nbackend = host\nnetwork = off\ncommand = bash'
+out=$("$JAILED" allow "$SHELLS" 2>&1) || fail "agents: setup: allow the shell agents" "$out"
+login=$(getent passwd "$(id -un)" | cut -d: -f7)
+if [ -n "$login" ] && [ -x "$login" ]; then
+  jrun "$SHELLS" shell -c 'echo "$SHELL"; grep "^$USER:" /etc/passwd | cut -d: -f7'
+  expect_eq "agents: passwd and SHELL name the login shell's real path" \
+    "$(realpath "$login")"$'\n'"$(realpath "$login")" "$OUT"
+fi
+# A preset's agent with the network off: the jail says so, to the agent and at launch.
+jrun "$SHELLS" qwen-code -c 'echo "network=$JAILED_NETWORK"'
+expect_contains "agents: JAILED_NETWORK tells the agent it has no network" "network=off" "$OUT"
+expect_contains "agents: launching a networked preset offline says so" \
+  "network is off for qwen-code ($SHELLS/.jailed:6), which needs one to reach its model" "$OUT"
 
 # allow says when a program is missing.
 out=$(cd "$FIX" && PATH="/nonexistent" "$JAILED" allow 2>&1)

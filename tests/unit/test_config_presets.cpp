@@ -175,3 +175,10 @@ TEST_CASE("a project adds to a preset's lists and replaces its scalars", "[confi
   REQUIRE_FALSE(claude.network);
   REQUIRE(claude.network_origin.text() == world.project_file + ":4");
 }
+
+TEST_CASE("a command set above a preset drops the preset's args", "[config][presets]") {
+  World world;
+  auto config = load_config(world.project_file, "[agent codex]\ncommand = bash\nargs = -x\n", world.user);
+  REQUIRE(config.ok());
+  REQUIRE(texts(config->agents[0].args) == std::vector<std::string>{"-x"});
+}
