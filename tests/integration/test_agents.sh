@@ -10,6 +10,7 @@
 #    received and on the project, not on the agent's exit status.
 # 3. The agent's state is a private copy: codex rewriting ~/.codex/config.toml from inside
 #    leaves the real one alone; with config-share = on (the control) it reaches it.
+# Run as root, the suite runs itself again as the user alice.
 # shellcheck disable=SC2016  # jailed scripts and configs are single-quoted on purpose
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -254,4 +255,18 @@ PATH=$AGENT_PATH jrun "$PROJECT" opencode run "$TASK"
 check_task opencode "$WORLD/opencode.log"
 
 stop_model
+
+# The same checks as the unprivileged user alice, in her own world, with the packages cached
+# above; her lines carry [alice] in their names.
+if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_AGENTS_AS:-}" ]; then
+  SUITE="$HERE/$(basename "$0")"
+  if id alice >/dev/null 2>&1 && su alice -s /bin/sh -c "test -x '$JAILED' && test -x '$CACHE/bin/codex'" 2>/dev/null; then
+    alice_out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+      JAILED='$JAILED' JAILED_AGENTS_CACHE='$CACHE' JAILED_AGENTS_AS=alice bash '$SUITE'" 2>&1)
+    printf '%s\n' "$alice_out" | grep -E '^(PASS|FAIL|SKIP) ' | sed -E 's/^(PASS|FAIL|SKIP) agents:/\1 agents [alice]:/'
+    expect_contains "agents as alice: ran to its end" "END test_agents" "$alice_out"
+  else
+    skip "agents as alice" "no user alice who can run $JAILED and the cached agents"
+  fi
+fi
 finish
