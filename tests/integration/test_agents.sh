@@ -215,6 +215,8 @@ real_config=$(cat "$HOME/.codex/config.toml")
 OPENAI_API_KEY=fake PATH=$AGENT_PATH jrun "$PROJECT" codex exec --skip-git-repo-check "$TASK"
 check_task codex "$WORLD/codex.log"
 expect_contains "agents: codex: its own sandbox is off inside the jail" "sandbox: danger-full-access" "$OUT"
+expect_contains "agents: codex: explain shows the preset's args" \
+  "args:      -c sandbox_mode=danger-full-access (preset codex:" "$(cd "$PROJECT" && PATH=$AGENT_PATH "$JAILED" explain codex 2>&1)"
 
 # The agent rewrites its own config from inside (MCP servers and hooks live there).
 start_model "$WORLD/leak.log" --shell-command \
@@ -233,13 +235,17 @@ expect_contains "agents: control: with config-share = on the write reaches the r
   "$(cat "$HOME/.codex/config.toml")"
 
 # gemini-cli: pointed at the server by GOOGLE_GEMINI_BASE_URL, which the preset forwards.
-new_project gemini-cli
-start_model "$WORLD/gemini.log"
-mkdir -p "$HOME/.gemini"
-printf '{"security":{"auth":{"selectedType":"gemini-api-key"}}}\n' > "$HOME/.gemini/settings.json"
-GEMINI_API_KEY=fake GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$PORT" PATH=$AGENT_PATH \
-  jrun "$PROJECT" gemini-cli --skip-trust --yolo -p "$TASK"
-check_task gemini-cli "$WORLD/gemini.log"
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)' 2>/dev/null; then
+  skip "agents: gemini-cli" "it needs Node.js 20 or later; this is $(node --version 2>&1)"
+else
+  new_project gemini-cli
+  start_model "$WORLD/gemini.log"
+  mkdir -p "$HOME/.gemini"
+  printf '{"security":{"auth":{"selectedType":"gemini-api-key"}}}\n' > "$HOME/.gemini/settings.json"
+  GEMINI_API_KEY=fake GOOGLE_GEMINI_BASE_URL="http://127.0.0.1:$PORT" PATH=$AGENT_PATH \
+    jrun "$PROJECT" gemini-cli --skip-trust --yolo -p "$TASK"
+  check_task gemini-cli "$WORLD/gemini.log"
+fi
 
 # opencode: an OpenAI-compatible provider in its own config file.
 new_project opencode
