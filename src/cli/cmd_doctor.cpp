@@ -213,7 +213,7 @@ void check_agents(Checker& checker) {
     if (!kind || *kind != resolve::BackendKind::host) continue;  // Nix agents: allow and reload resolve them
     auto host = check_host_agent(agent);
     if (host) {
-      checker.report(Verdict::ok, "agent " + agent.name, *host);
+      checker.report(Verdict::ok, "agent " + agent.name, host->describe());
     } else {
       checker.report(Verdict::fail, "agent " + agent.name, host.error());
     }

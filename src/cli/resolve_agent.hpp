@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cache/closure_cache.hpp"
 #include "config/jail_config.hpp"
@@ -32,9 +33,18 @@ struct Resolved {
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
                        const util::TreeDigests& trees = {}, std::optional<cache::Entry> remembered = {});
 
-// Returns what a host-backend agent runs and binds, or why it cannot run: its program or the
-// interpreter its #! line names is not found (for allow and doctor).
-Result<std::string> check_host_agent(const config::AgentConfig& agent);
+// What a host-backend agent runs: its program, and the installs bound beside the system
+// directories (an npm package, a virtual environment, an interpreter), for allow and doctor.
+struct HostAgent {
+  std::string program;
+  std::vector<std::string> installs;
+  // Returns "runs PROGRAM from the host (binds ...)".
+  std::string describe() const;
+};
+
+// Returns what a host-backend agent runs, or why it cannot run: its program or the interpreter
+// its #! line names is not found.
+Result<HostAgent> check_host_agent(const config::AgentConfig& agent);
 
 // Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
 // one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each
