@@ -48,13 +48,13 @@ config_SRCS := src/config/reader.cpp src/config/schema.cpp src/config/presets.cp
 trust_SRCS := src/trust/trust_store.cpp src/trust/subject.cpp src/trust/changes.cpp
 shim_SRCS := src/shim/shim_dir.cpp
 shell_SRCS := src/shell/shell.cpp src/shell/emit.cpp src/shell/state.cpp
-resolve_SRCS := src/resolve/host_backend.cpp src/resolve/nix_spec.cpp src/resolve/nix_json.cpp src/resolve/nix_calls.cpp \
+resolve_SRCS := src/resolve/host_backend.cpp src/resolve/host_install.cpp src/resolve/nix_spec.cpp src/resolve/nix_json.cpp src/resolve/nix_calls.cpp \
                 src/resolve/nix_backend.cpp src/resolve/interrupt_guard.cpp src/resolve/choose.cpp \
                 src/resolve/nix_setup.cpp
 cache_SRCS := src/cache/cache_key.cpp src/cache/gc_roots.cpp src/cache/closure_cache.cpp src/cache/cache_gc.cpp
 sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox/repo_scan.cpp src/sandbox/git_config.cpp \
                 src/sandbox/envrc_scan.cpp src/sandbox/scan_cache.cpp src/sandbox/tree_walk.cpp \
-                src/sandbox/host_probe.cpp src/sandbox/agent_home.cpp \
+                src/sandbox/host_probe.cpp src/sandbox/agent_home.cpp src/sandbox/tree_copy.cpp \
                 src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp src/sandbox/seccomp_build.cpp \
                 src/sandbox/launcher.cpp src/sandbox/landlock.cpp src/sandbox/store_view.cpp src/sandbox/closure_rules.cpp \
                 src/sandbox/gate.cpp src/sandbox/grant_paths.cpp

@@ -72,6 +72,7 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
     sandbox::ensure_placeholders(project).take();
   }
   sandbox::probe_store(plan.resolution, host);  // /usr/bin/env from the closure, for Nix jails
+  sandbox::probe_shell(plan.resolution, host);  // the login shell the jail's passwd names
   plan.policy = sandbox::make_policy(plan.agent, plan.resolution, host, project, agent_args);
   return plan;
 }

@@ -11,6 +11,10 @@
 #include "cli/options.hpp"
 #include "cli/context.hpp"
 #include "cli/output.hpp"
+#include "cli/resolve_agent.hpp"
+#include "config/find.hpp"
+#include "config/jail_config.hpp"
+#include "resolve/choose.hpp"
 #include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/landlock_calls.hpp"
@@ -235,6 +239,31 @@ void check_trust(Checker& checker) {
   }
 }
 
+// Checks the host programs of the nearest .jailed's agents: a missing program or interpreter
+// would only show at launch otherwise. Reads the file and the programs' first bytes; runs nothing.
+void check_agents(Checker& checker) {
+  auto path = config::locate_jailed_file("");
+  if (!path) return;  // not in a project: nothing to check
+  auto file = config::read_jailed_file(*path);
+  if (!file) return;  // status and allow report an unreadable or unsafe file
+  auto loaded = config::load_config(*path, file->content, user_context());
+  if (!loaded) {
+    checker.report(Verdict::fail, "agents", loaded.error());
+    return;
+  }
+  bool nix = util::find_in_path("nix").has_value();
+  for (const auto& agent : loaded->agents) {
+    auto kind = resolve::choose_backend(agent, nix, file->real_path);
+    if (!kind || *kind != resolve::BackendKind::host) continue;  // Nix agents: allow and reload resolve them
+    auto host = check_host_agent(agent);
+    if (host) {
+      checker.report(Verdict::ok, "agent " + agent.name, host->describe());
+    } else {
+      checker.report(Verdict::fail, "agent " + agent.name, host.error());
+    }
+  }
+}
+
 }  // namespace
 
 int cmd_doctor(const Args& args) {
@@ -247,6 +276,7 @@ int cmd_doctor(const Args& args) {
   check_hook(checker);
   check_nix(checker);
   check_trust(checker);
+  check_agents(checker);
   if (checker.sandbox_failed) return static_cast<int>(ExitCode::no_sandbox);
   return checker.failed ? static_cast<int>(ExitCode::failure) : 0;
 }

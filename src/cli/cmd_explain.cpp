@@ -1,4 +1,5 @@
 // jailed explain AGENT [--json]: the sandbox of an agent in words, and the exact bwrap argv.
+#include <algorithm>
 #include <iostream>
 #include <sstream>
 #include <set>
@@ -130,6 +131,20 @@ std::vector<std::string> masked_options(const AgentPlan& plan, const sandbox::Fd
   return options;
 }
 
+// Returns the line naming the arguments placed before the user's, and where they come from.
+template <class Quote>
+std::string args_line(const config::AgentConfig& agent, const Quote& quote) {
+  if (agent.args.empty()) return "";
+  std::vector<std::string> words;
+  std::vector<std::string> origins;
+  for (const auto& arg : agent.args) {
+    words.push_back(quote(arg.text));
+    std::string label = arg.origin.label();
+    if (std::find(origins.begin(), origins.end(), label) == origins.end()) origins.push_back(label);
+  }
+  return "  args:      " + util::join(words, " ") + " (" + util::join(origins, ", ") + "), before yours\n";
+}
+
 // Writes the explanation in words to `out`.
 void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std::string>& options,
                 const std::vector<std::string>& argv, bool gated) {
@@ -141,6 +156,7 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
             << display_path(plan.config.file) << "\n"
             << "  backend:   " << policy.backend << "\n"
             << "  command:   " << quote(policy.command[0]) << "\n"
+            << args_line(plan.agent, quote)
             << "  network:   " << (policy.network ? "on" : "off") << " (" << plan.agent.network_origin.text() << ")\n"
             << "  git:       " << (plan.agent.git == "commit" ? "commit (objects, refs, index and logs writable)" : "read (.git read-only)") << "\n"
             << "  directory: " << quote(policy.chdir) << "\n"

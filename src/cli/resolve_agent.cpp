@@ -12,6 +12,7 @@
 #include "resolve/nix_backend.hpp"
 #include "util/error.hpp"
 #include "util/process.hpp"
+#include "util/strings.hpp"
 
 namespace jailed::cli {
 namespace {
@@ -22,6 +23,22 @@ std::string host_path() {
 }
 
 }  // namespace
+
+std::string HostAgent::describe() const {
+  return "runs " + display_path(program) + " from the host" +
+         (installs.empty() ? std::string() : " (binds " + util::join(installs, ", ") + ")");
+}
+
+Result<HostAgent> check_host_agent(const config::AgentConfig& agent) {
+  resolve::HostBackend backend(host_path());
+  auto resolved = backend.resolve(agent);
+  if (!resolved) return resolved.failure();
+  HostAgent host{resolved->program, {}};
+  for (const auto& path : resolved->readonly) {
+    if (path.install) host.installs.push_back(display_path(path.path));
+  }
+  return host;
+}
 
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
                        const util::TreeDigests& trees, std::optional<cache::Entry> remembered) {
@@ -57,6 +74,13 @@ int resolve_agents_now(const config::JailConfig& config, const std::string& real
     try {
       if (std::move(kind).take() != resolve::BackendKind::nix) {
         if (mode == ResolveMode::reload) info("agent " + agent.name + " uses the host backend: nothing to resolve");
+        // Found now or not, the host's programs may change before a launch: a problem is a warning.
+        // A program from the system directories needs no word; an install bound beside them does.
+        auto host = check_host_agent(agent);
+        if (mode == ResolveMode::allow && !host.ok()) warn(host.error());
+        if (mode == ResolveMode::allow && host.ok() && !host->installs.empty()) {
+          info("agent " + agent.name + ": " + host->describe());
+        }
         continue;
       }
       auto resolved = resolve_agent(agent, real_file, mode, trees);

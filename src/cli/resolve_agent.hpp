@@ -3,6 +3,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cache/closure_cache.hpp"
 #include "config/jail_config.hpp"
@@ -31,6 +32,19 @@ struct Resolved {
 // `remembered`: the entry the agent's launch record holds, tried before the database.
 Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real_file, ResolveMode mode,
                        const util::TreeDigests& trees = {}, std::optional<cache::Entry> remembered = {});
+
+// What a host-backend agent runs: its program, and the installs bound beside the system
+// directories (an npm package, a virtual environment, an interpreter), for allow and doctor.
+struct HostAgent {
+  std::string program;
+  std::vector<std::string> installs;
+  // Returns "runs PROGRAM from the host (binds ...)".
+  std::string describe() const;
+};
+
+// Returns what a host-backend agent runs, or why it cannot run: its program or the interpreter
+// its #! line names is not found.
+Result<HostAgent> check_host_agent(const config::AgentConfig& agent);
 
 // Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
 // one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each

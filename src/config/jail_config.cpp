@@ -68,6 +68,7 @@ void append_unique(std::vector<Value>& list, const std::vector<std::string>& wor
 }
 
 std::vector<Value>* list_of(AgentConfig& agent, const std::string& key) {
+  if (key == "args") return &agent.args;
   if (key == "packages") return &agent.packages;
   if (key == "base-packages") return &agent.base_packages;
   if (key == "readwrite") return &agent.readwrite;
@@ -95,6 +96,11 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
         }
       }
       if (entry.key == "base-packages") agent.base_packages_set = true;
+      if (entry.key == "args") {
+        // Arguments keep their order and repeats (-c a -c b).
+        for (auto& word : words) list->push_back(Value{std::move(word), origin});
+        continue;
+      }
       append_unique(*list, words, origin);
     } else if (entry.key == "name") {
       agent.shim_name = Value{first, origin};
@@ -102,9 +108,14 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       agent.package = Value{first, origin};
     } else if (entry.key == "command") {
       agent.command = Value{first, origin};
+      // Arguments adapt the program they were written for: another command drops them.
+      agent.args.clear();
     } else if (entry.key == "network") {
       parse_bool(first, agent.network);
       agent.network_origin = origin;
+    } else if (entry.key == "config-share") {
+      parse_bool(first, agent.config_share);
+      agent.config_share_origin = origin;
     } else if (entry.key == "timezone") {
       parse_bool(first, agent.timezone);
     } else if (entry.key == "workdir") {
@@ -281,6 +292,7 @@ Result<AgentConfig> merge_agent(const Document& project, const Section& project_
     if (!applied.ok()) return applied.failure();
     agent.from_preset = true;
   }
+  agent.preset_network = agent.network;
 
   std::string presets_dir = util::join_path(user.config_dir, "agents");
   std::string user_preset = user_preset_path(user, name);
@@ -292,6 +304,7 @@ Result<AgentConfig> merge_agent(const Document& project, const Section& project_
     auto applied = apply_section(agent, doc->sections.front(), user_preset, PathContext{user.home, presets_dir, true});
     if (!applied.ok()) return applied.failure();
     agent.from_preset = true;
+    agent.preset_network = agent.network;
   }
 
   // Global [jail], then global [agent NAME], then the project's [jail] and [agent NAME].

@@ -35,14 +35,18 @@ struct AgentConfig {
   Value shim_name;                 // default "jailed-<name>"
   std::optional<Value> package;    // required after merging
   std::optional<Value> command;    // unset: a host: package's program, else the agent name
+  std::vector<Value> args;          // arguments placed before the user's
   std::vector<Value> packages;
   std::vector<Value> base_packages;
   bool base_packages_set = false;  // base-packages replaced the defaults
   std::vector<Value> readonly;
   std::vector<Value> readwrite;
-  std::vector<Value> config;       // agent state paths: read-write, created if missing
+  std::vector<Value> config;       // agent state paths: private copies (or shared), created if missing
+  bool config_share = false;       // bind the real config paths instead of private copies
+  Origin config_share_origin;      // where config-share was set (empty file: the default)
   bool network = false;
   Origin network_origin;
+  bool preset_network = false;     // the network a preset gave the agent: it needs one to work
   bool timezone = true;
   std::string workdir = "project";  // project | cwd
   std::string git = "read";         // read | commit: what the agent may do with the project's .git

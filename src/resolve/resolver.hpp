@@ -13,12 +13,14 @@ namespace jailed::resolve {
 struct ReadonlyPath {
   std::string path;
   std::string reason;
+  bool install = false;  // part of a host program's install (not a system directory)
 };
 
 // A symlink recreated inside the jail (e.g. merged-/usr /bin -> usr/bin).
 struct Symlink {
   std::string target;  // what the link points to
   std::string path;    // where the link is
+  std::string reason;  // for explain; "" for a system symlink
 };
 
 // What an agent needs at run time.

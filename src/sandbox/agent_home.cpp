@@ -11,6 +11,7 @@
 
 #include "sandbox/policy.hpp"
 #include "sandbox/policy_parts.hpp"
+#include "sandbox/tree_copy.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
@@ -44,9 +45,10 @@ int open_private_dir(int dir_fd, const std::string& name) {
   return ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
-// Gives the private home a copy of the user's real `real_file` at `relative` (beneath the home),
-// unless it already has that entry: then the agent's own version is kept, whatever it is.
-Status seed_private_file(int home_fd, const std::string& private_dir, const std::string& relative,
+// Gives the private home a copy of the user's real `real_file` (a file, or a directory tree) at
+// `relative` (beneath the home), unless it already has that entry: then the agent's own version
+// is kept, whatever it is.
+Status seed_private_entry(int home_fd, const std::string& private_dir, const std::string& relative,
                          const std::string& real_file) {
   auto parts = util::split(relative, '/');
   std::string shown = private_dir + "/" + relative;
@@ -69,10 +71,17 @@ Status seed_private_file(int home_fd, const std::string& private_dir, const std:
   // The user's own file: a symlink to it (a dotfiles repository) is followed.
   Fd real(::open(real_file.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (real.get() < 0) {
-    if (errno == ENOENT) return success();  // nothing to seed: the agent creates it
-    return fail("cannot read " + real_file + " to seed " + shown + ": " + std::strerror(errno));
+    if (errno != ENOENT) return fail("cannot read " + real_file + " to seed " + shown + ": " + std::strerror(errno));
+    // Nothing to seed: a directory is made empty for the agent; a file the agent creates.
+    if (is_config_file(real_file)) return success();
+    if (::mkdirat(dir.get(), name.c_str(), 0700) != 0 && errno != EEXIST) {
+      return fail("cannot create " + shown + ": " + std::strerror(errno));
+    }
+    return success();
   }
-  if (::fstat(real.get(), &st) != 0 || !S_ISREG(st.st_mode)) return success();
+  if (::fstat(real.get(), &st) != 0) return fail("cannot inspect " + real_file + ": " + std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return seed_private_dir(dir.get(), name, real.get(), shown);
+  if (!S_ISREG(st.st_mode)) return success();
   auto content = util::read_fd(real.get(), real_file, 64 * 1024 * 1024);
   if (!content) return content.failure();
 
@@ -111,7 +120,7 @@ bool reached_through_dir(const std::string& path, const config::AgentConfig& age
   std::string workdir = agent.workdir == "cwd" ? host.cwd : project.dir;
   if (!workdir.empty() && util::is_within(path, workdir)) return true;
   for (const auto& dir : agent.config) {
-    if (!is_config_file(dir.text) && util::is_within(path, dir.text)) return true;
+    if (!is_config_file(dir.text) && dir.text != path && util::is_within(path, dir.text)) return true;
   }
   for (const auto* grants : {&agent.readwrite, &agent.readonly}) {
     for (const auto& grant : *grants) {
@@ -122,21 +131,23 @@ bool reached_through_dir(const std::string& path, const config::AgentConfig& age
 }
 
 
-std::vector<std::string> private_home_files(const config::AgentConfig& agent, const HostFacts& host,
-                                            const ProjectFacts& project) {
-  std::vector<std::string> files;
+std::vector<std::string> private_config_paths(const config::AgentConfig& agent, const HostFacts& host,
+                                              const ProjectFacts& project) {
+  std::vector<std::string> paths;
   std::string home = util::normalize(host.home);
-  if (home.size() <= 1 || home[0] != '/') return files;
+  if (home.size() <= 1 || home[0] != '/') return paths;
   for (const auto& path : agent.config) {
     const std::string& p = path.text;
-    if (!is_config_file(p) || p == home || !util::is_within(p, home)) continue;
-    if (!reached_through_dir(p, agent, host, project)) files.push_back(p);
+    // Shared directories are bound as they are; a single file never is (see policy.cpp).
+    if (agent.config_share && !is_config_file(p)) continue;
+    if (p == home || !util::is_within(p, home)) continue;
+    if (!reached_through_dir(p, agent, host, project)) paths.push_back(p);
   }
-  return files;
+  return paths;
 }
 
 std::string private_home(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project) {
-  if (host.homes_dir.empty() || private_home_files(agent, host, project).empty()) return "";
+  if (host.homes_dir.empty() || private_config_paths(agent, host, project).empty()) return "";
   return util::join_path(host.homes_dir, agent.name);
 }
 
@@ -145,7 +156,7 @@ Status ensure_config_paths(const config::AgentConfig& agent, const HostFacts& ho
   std::vector<std::string> kept;
   int home_fd = -1;
   if (!private_dir.empty()) {
-    kept = private_home_files(agent, host, project);
+    kept = private_config_paths(agent, host, project);
     // Private to the user: it holds the agent's credentials and history.
     if (auto made = util::make_dirs(host.homes_dir, 0700); !made) return made;
     Fd homes(::open(host.homes_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -162,7 +173,7 @@ Status ensure_config_paths(const config::AgentConfig& agent, const HostFacts& ho
     if (p.empty() || p[0] != '/') return fail("config path \"" + p + "\"" + where + " must be absolute");
     // Kept in the private home: the real file is only ever read, to seed the first copy.
     if (std::find(kept.begin(), kept.end(), p) != kept.end()) {
-      auto seeded = seed_private_file(home.get(), private_dir, p.substr(real_home.size() + 1), p);
+      auto seeded = seed_private_entry(home.get(), private_dir, p.substr(real_home.size() + 1), p);
       if (!seeded) return seeded;
       continue;
     }

@@ -86,11 +86,14 @@ std::string field(std::string text) {
   return text;
 }
 
+// The shell the jail's passwd gives the caller: agents run commands with it (probe_shell).
+std::string jail_shell(const HostFacts& host) { return host.shell.empty() ? "/bin/sh" : host.shell; }
+
 std::string passwd_text(const HostFacts& host) {
   std::string out;
   if (host.uid != 0) out += "root:x:0:0:root:/root:/bin/sh\n";
   out += field(host.user) + ":x:" + std::to_string(host.uid) + ":" + std::to_string(host.gid) + ":" + field(host.user) +
-         ":" + field(host.home) + ":/bin/sh\n";
+         ":" + field(host.home) + ":" + field(jail_shell(host)) + "\n";
   return out;
 }
 
@@ -106,6 +109,21 @@ std::string group_text(const HostFacts& host) {
 void pin_parents(const std::string& path, const std::string& top, const MountList& mounts, std::vector<std::string>& pins) {
   for (std::string dir = util::parent_dir(path); dir != top && util::is_within(dir, top); dir = util::parent_dir(dir)) {
     if (!mounts.has_target(dir) && std::find(pins.begin(), pins.end(), dir) == pins.end()) pins.push_back(dir);
+  }
+}
+
+// Binds the certificate files the CA variables name where nothing shows them yet (a corporate
+// CA in the home), so that the forwarded variable resolves inside. Never a directory holding
+// the home or the root: that would show far more than certificates.
+void add_ca_paths(MountList& mounts, const HostFacts& host, const std::string& home, Policy& policy) {
+  for (const auto& [name, path] : host.ca_paths) {
+    const Mount* cover = mounts.covering(path);
+    if (cover && (cover->kind == MountKind::ro_bind || cover->kind == MountKind::bind)) continue;
+    if (path == "/" || (home.size() > 1 && util::is_within(home, path))) {
+      policy.notes.push_back("$" + name + " names " + path + ", which holds your home: not shown in the jail");
+      continue;
+    }
+    mounts.add(MountKind::ro_bind, path, path, "network: certificates $" + name + " names");
   }
 }
 
@@ -211,9 +229,15 @@ std::vector<std::pair<std::string, std::string>> make_env(const config::AgentCon
   }
   env.forward("TZ");
   env.set("TMPDIR", "/tmp");
+  env.set("SHELL", jail_shell(host));
   env.set("JAILED_AGENT", agent.name);
   // git = commit: the caller's git identity, as ~/.gitconfig is not in the jail.
   for (const auto& [name, value] : project.git_env) env.set(name, value);
+  // Said plainly, so an agent (or the user's prompt) can tell a missing network from a broken one.
+  env.set("JAILED_NETWORK", agent.network ? "on" : "off");
+  if (agent.network) {
+    for (const auto& name : network_variables()) env.forward(name);
+  }
   for (const auto& name : agent.env) env.forward(name.text);
   for (const auto& assignment : agent.setenv) {
     size_t eq = assignment.text.find('=');
@@ -253,12 +277,16 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   std::string home = util::normalize(host.home);
   std::string private_dir = private_home(agent, host, project);
   std::vector<std::string> kept;
-  if (!private_dir.empty()) {  // implies an absolute home (private_home_files)
-    kept = private_home_files(agent, host, project);
+  if (!private_dir.empty()) {  // implies an absolute home (private_config_paths)
+    kept = private_config_paths(agent, host, project);
     std::vector<std::string> shown;
-    for (const auto& file : kept) shown.push_back(tilde(file, home));
+    for (const auto& path : kept) shown.push_back(tilde(path, home));
+    // The copies keep the agent from rewriting the config its unjailed self obeys (MCP
+    // servers, hooks); config-share = on binds the real directories instead.
     mounts.add(MountKind::bind, private_dir, home,
-               "private home of agent " + agent.name + " (kept across sessions): holds " + util::join(shown, ", "));
+               "private home of agent " + agent.name + " (kept across sessions): holds " + util::join(shown, ", ") +
+                   ", private copies seeded once from yours; nothing written here reaches them" +
+                   (agent.config_share ? "" : " (config-share = on shares directories)"));
   } else if (home.size() > 1 && home[0] == '/') {
     mounts.add(MountKind::tmpfs, tmpfs_size, home, "empty home: none of your files");
   } else {
@@ -270,7 +298,9 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& mount : store_mounts(resolution, host, policy)) mounts.add(mount);
   // On the host's network, the helper runs in front of the command for its Landlock scopes.
   plan_scopes(host, policy);
-  for (const auto& link : resolution.symlinks) mounts.add(MountKind::symlink, link.target, link.path, "system symlink");
+  for (const auto& link : resolution.symlinks) {
+    mounts.add(MountKind::symlink, link.target, link.path, link.reason.empty() ? "system symlink" : link.reason);
+  }
   if (!resolution.shell.empty() && resolution.shell != "/bin/sh") {
     mounts.add(MountKind::symlink, resolution.shell, "/bin/sh", "a POSIX shell for scripts");
   }
@@ -282,6 +312,7 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   // 4. Name resolution and TLS only when the agent may use the network; the clock's zone always.
   if (agent.network) {
     for (const auto& file : host.network_files) mounts.add(MountKind::ro_bind, file, file, "network: DNS and TLS");
+    add_ca_paths(mounts, host, home, policy);
   }
   if (agent.timezone && host.localtime) {
     mounts.add(MountKind::copy, "/etc/localtime", "/etc/localtime", "the time zone");
@@ -298,7 +329,10 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& path : agent.config) {
     if (std::find(kept.begin(), kept.end(), path.text) != kept.end()) continue;
     if (is_config_file(path.text) && reached_through_dir(path.text, agent, host, project)) continue;
-    mounts.add(MountKind::bind, source_of(path.text, project), path.text, "agent state (" + path.origin.label() + ")");
+    std::string how = agent.config_share ? "agent state, shared with the agent outside the jail (config-share = on, " +
+                                               agent.config_share_origin.label() + ")"
+                                         : "agent state (" + path.origin.label() + ")";
+    mounts.add(MountKind::bind, source_of(path.text, project), path.text, how);
   }
 
   // 7. Grants; read-only ones last so they win over a read-write grant above them. Each is bound
@@ -334,7 +368,13 @@ Policy make_policy(const config::AgentConfig& agent, const resolve::Resolution& 
   for (const auto& note : project.scan_notes) policy.notes.push_back(note);
   policy.chdir = util::is_within(host.cwd, workdir) ? host.cwd : project.dir;
   policy.command.push_back(resolution.program);
+  for (const auto& arg : agent.args) policy.command.push_back(arg.text);
   policy.command.insert(policy.command.end(), agent_args.begin(), agent_args.end());
+  if (!agent.network && agent.preset_network) {
+    policy.notes.push_back("network is off for " + agent.name + " (" + agent.network_origin.text() +
+                           "), which needs one to reach its model: it will wait or fail unless it runs one "
+                           "inside the jail");
+  }
   return policy;
 }
 

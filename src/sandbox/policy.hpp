@@ -93,6 +93,9 @@ struct HostFacts {
   std::string store_env;                    // a package's bin/env for /usr/bin/env (probe_store)
   std::map<std::string, std::string> store_links;  // per-path view: closure paths that are symlinks, and their targets
   std::string homes_dir;                    // $XDG_STATE_HOME/jailed/homes: agents' private homes
+  std::string login_shell;                  // the caller's shell in the host's passwd ("" if none)
+  std::string shell;                        // the shell the jail's passwd names (probe_shell)
+  std::map<std::string, std::string> ca_paths;  // CA variables set to an existing absolute path
 };
 
 // A name the agent must not create, held by a read-only mount. bwrap makes the mount point on
@@ -134,6 +137,13 @@ HostFacts probe_host();
 // Call after resolving, before make_policy.
 void probe_store(const resolve::Resolution& resolution, HostFacts& host);
 
+// Fills host.shell: the caller's login shell if the resolution shows it (as its realpath),
+// else the first bash, then sh, on the jail's PATH, else /bin/sh. Call after resolving.
+void probe_shell(const resolve::Resolution& resolution, HostFacts& host);
+
+// Returns the proxy and CA variables a jail with network = on gets from the caller when set.
+const std::vector<std::string>& network_variables();
+
 // Returns the relative names protected inside the project (.jailed, .git/hooks, ...).
 const std::vector<std::string>& protected_names();
 
@@ -145,20 +155,21 @@ const std::vector<std::string>& protected_names();
 Result<ProjectFacts> probe_project(const std::string& project_dir, const config::AgentConfig& agent,
                                    const std::vector<config::AgentConfig>& others = {});
 
-// Returns the agent's config paths that are files kept in its private home: names ending in
-// .json, .toml, .yaml, ... under the home, outside every directory the jail binds there (a
-// directory config path, a grant, the work directory).
-std::vector<std::string> private_home_files(const config::AgentConfig& agent, const HostFacts& host,
-                                            const ProjectFacts& project);
+// Returns the agent's config paths kept as private copies in its private home: every one under
+// the home outside the directories the jail binds there (a directory config path, a grant, the
+// work directory); with config-share only the files (names ending in .json, .toml, .yaml, ...),
+// as a file bound on its own could not be replaced by a rename.
+std::vector<std::string> private_config_paths(const config::AgentConfig& agent, const HostFacts& host,
+                                              const ProjectFacts& project);
 
 // Returns the agent's private home on the host, host.homes_dir/<agent>, bound read-write at the
-// home path instead of an empty tmpfs; "" when the agent has no private_home_files.
+// home path instead of an empty tmpfs; "" when the agent has no private_config_paths.
 std::string private_home(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project);
 
-// Creates the agent's missing config paths on the host (bwrap cannot bind a missing source):
-// directories 0700, or an empty 0600 file when the name ends in .json, .toml, .yaml, ...
-// Files kept in the private home are not touched in the real home: the private home is created
-// 0700 and a file missing there is seeded with a copy of the real one, if that exists.
+// Creates the agent's missing config paths (bwrap cannot bind a missing source): directories
+// 0700, or an empty 0600 file when the name ends in .json, .toml, .yaml, ... Paths kept in the
+// private home are not touched in the real home: the private home is created 0700 and an entry
+// missing there is seeded with a copy of the real file or directory tree, if that exists.
 Status ensure_config_paths(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project);
 
 // Builds the policy for `agent`: a pure function of its inputs.

@@ -42,7 +42,7 @@ std::optional<std::vector<std::string>> find_by_id(const std::string& file, unsi
 std::optional<PasswdEntry> passwd_entry(uid_t uid, const std::string& file) {
   auto fields = find_by_id(file, uid, 7);  // name:password:uid:gid:gecos:home:shell
   if (!fields || (*fields)[0].empty()) return std::nullopt;
-  return PasswdEntry{(*fields)[0], (*fields)[5]};
+  return PasswdEntry{(*fields)[0], (*fields)[5], (*fields)[6]};
 }
 
 std::optional<std::string> group_name(gid_t gid, const std::string& file) {

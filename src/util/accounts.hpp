@@ -14,6 +14,7 @@ namespace jailed::util {
 struct PasswdEntry {
   std::string name;
   std::string home;
+  std::string shell;
 };
 
 // Returns the first entry of `uid` in the passwd-format `file`; nullopt if it has none (an

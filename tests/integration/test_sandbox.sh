@@ -231,7 +231,7 @@ names=$(printf '%s\n' "$OUT" | sed -n '/^NAMES:$/{n;p}')
 extra=""
 for n in $names; do
   case $n in
-    HOME | USER | LOGNAME | PATH | PWD | TERM | COLORTERM | LANG | LC_* | TZ | TMPDIR | JAILED_AGENT | FORWARD_ME | MY_KEY) ;;
+    HOME | USER | LOGNAME | PATH | PWD | TERM | COLORTERM | LANG | LC_* | TZ | TMPDIR | SHELL | JAILED_AGENT | JAILED_NETWORK | FORWARD_ME | MY_KEY) ;;
     *) extra+="$n " ;;
   esac
 done

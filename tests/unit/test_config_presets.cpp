@@ -1,6 +1,8 @@
 // Unit tests for the built-in presets: each one, named alone in a project, is a complete agent.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+
 #include <cctype>
 #include <cstdlib>
 #include <map>
@@ -123,8 +125,11 @@ TEST_CASE("[agent claude-code] alone merges to its config paths and key variable
   const std::string& home = world.user.home;
   REQUIRE(texts(claude.config) == std::vector<std::string>{home + "/.claude", home + "/.claude.json"});
   REQUIRE(claude.config[1].origin.text() == "preset claude-code:6");
-  REQUIRE(texts(claude.env) ==
-          std::vector<std::string>{"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL"});
+  auto env = texts(claude.env);
+  for (const char* name : {"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "ANTHROPIC_MODEL"}) {
+    REQUIRE(std::count(env.begin(), env.end(), name) == 1);
+  }
+  REQUIRE(claude.args.empty());
   REQUIRE(claude.setenv.empty());
   REQUIRE(claude.readwrite.empty());
   REQUIRE(claude.readonly.empty());
@@ -134,7 +139,13 @@ TEST_CASE("presets carry the config paths and quirks of their agents", "[config]
   World world;
   const std::string& home = world.user.home;
   REQUIRE(texts(world.alone("codex").config) == std::vector<std::string>{home + "/.codex"});
-  REQUIRE(texts(world.alone("codex").env) == std::vector<std::string>{"OPENAI_API_KEY"});
+  REQUIRE(texts(world.alone("codex").env) == std::vector<std::string>{"OPENAI_API_KEY", "CODEX_API_KEY", "CODEX_ACCESS_TOKEN",
+                                                                       "OPENAI_BASE_URL", "OPENAI_ORGANIZATION"});
+  // jailed is its sandbox: codex's own is off inside, placed before the user's arguments.
+  REQUIRE(texts(world.alone("codex").args) == std::vector<std::string>{"-c", "sandbox_mode=danger-full-access"});
+  auto gemini_env = texts(world.alone("gemini-cli").env);
+  REQUIRE(std::count(gemini_env.begin(), gemini_env.end(), "GOOGLE_GEMINI_BASE_URL") == 1);
+  REQUIRE(world.alone("codex").preset_network);
   REQUIRE(texts(world.alone("goose").config) ==
           std::vector<std::string>{home + "/.config/goose", home + "/.local/share/goose", home + "/.local/state/goose"});
   // No Secret Service over D-Bus in a jail: goose must keep its secrets in a file.
@@ -163,4 +174,11 @@ TEST_CASE("a project adds to a preset's lists and replaces its scalars", "[confi
   REQUIRE(claude.env.back().text == "MY_PROXY_TOKEN");
   REQUIRE_FALSE(claude.network);
   REQUIRE(claude.network_origin.text() == world.project_file + ":4");
+}
+
+TEST_CASE("a command set above a preset drops the preset's args", "[config][presets]") {
+  World world;
+  auto config = load_config(world.project_file, "[agent codex]\ncommand = bash\nargs = -x\n", world.user);
+  REQUIRE(config.ok());
+  REQUIRE(texts(config->agents[0].args) == std::vector<std::string>{"-x"});
 }

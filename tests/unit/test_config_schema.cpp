@@ -24,9 +24,10 @@ std::string problem(std::string_view text) {
 TEST_CASE("schema lists the keys in documentation order", "[config]") {
   std::vector<std::string> names;
   for (const auto& spec : key_specs()) names.push_back(spec.name);
-  REQUIRE(names == std::vector<std::string>{"name", "package", "command", "packages", "base-packages", "readwrite",
-                                            "readonly", "config", "network", "timezone", "workdir", "git", "env", "setenv",
-                                            "store", "backend", "tmpfs-size", "processes", "memory", "bind-ports"});
+  REQUIRE(names == std::vector<std::string>{"name", "package", "command", "args", "packages", "base-packages",
+                                            "readwrite", "readonly", "config", "config-share", "network", "timezone", "workdir",
+                                            "git", "env", "setenv", "store", "backend", "tmpfs-size", "processes", "memory",
+                                            "bind-ports"});
   REQUIRE(find_key("network")->type == ValueType::boolean);
   REQUIRE(find_key("network")->default_text == "off");
   REQUIRE(find_key("timezone")->default_text == "on");

@@ -36,6 +36,7 @@ void make_merged_usr(const std::string& root) {
   make_link("usr/lib", root + "/lib");
   make_link("usr/lib64", root + "/lib64");
   REQUIRE(util::write_file_atomic(root + "/etc/ld.so.cache", "cache").ok());
+  REQUIRE(util::write_file_atomic(root + "/usr/bin/sh", "\x7f" "ELF", 0755).ok());
 }
 
 config::Value value(const std::string& text, int line = 3) { return {text, {"/p/.jailed", line}}; }
@@ -151,4 +152,89 @@ TEST_CASE("host backend errors name the program, PATH, origin, and what to do", 
   auto none = backend.resolve(missing_package);
   REQUIRE_FALSE(none.ok());
   REQUIRE(none.error().find("/p/.jailed:10: agent \"bot\": program \"nothere\" not found") == 0);
+}
+
+namespace {
+
+std::vector<std::string> install_binds(const jailed::resolve::Resolution& resolution) {
+  std::vector<std::string> paths;
+  for (const auto& r : resolution.readonly) {
+    if (r.install) paths.push_back(r.path);
+  }
+  return paths;
+}
+
+void write_script(const std::string& path, const std::string& text) {
+  REQUIRE(util::write_file_atomic(path, text, 0755).ok());
+}
+
+}  // namespace
+
+TEST_CASE("host backend binds an npm package whole, and the interpreter #!/usr/bin/env names", "[resolve]") {
+  TempDir tmp;
+  std::string root = tmp.path + "/root";
+  make_merged_usr(root);
+  // An nvm-style tree: node and the global packages under one version prefix in the home.
+  std::string prefix = tmp.path + "/home/.nvm/versions/node/v20";
+  std::string package = prefix + "/lib/node_modules/@acme/agent";
+  make_dir(package + "/bin");
+  make_dir(package + "/node_modules/@acme/agent-linux-x64/vendor");
+  make_dir(prefix + "/bin");
+  write_script(package + "/bin/agent.js", "#!/usr/bin/env node\nrequire('./chunk.js')\n");
+  write_script(prefix + "/bin/node", "\x7f" "ELF");
+  make_link("../lib/node_modules/@acme/agent/bin/agent.js", prefix + "/bin/agent");
+
+  HostBackend backend(prefix + "/bin:" + root + "/usr/bin", root);
+  auto resolved = backend.resolve(host_agent("agent"));
+  REQUIRE(resolved.ok());
+  REQUIRE(resolved->program == package + "/bin/agent.js");
+  // The whole package (its node_modules hold the vendored binary), then node on its own.
+  REQUIRE(install_binds(*resolved) == std::vector<std::string>{package, prefix + "/bin", prefix + "/lib"});
+  REQUIRE(resolved->readonly[4].reason == "npm package @acme/agent holding the agent's program agent, with its node_modules");
+  REQUIRE(resolved->path_dirs.front() == prefix + "/bin");
+  // The link npm made is shown by the bind of node's bin/, so it is not made again.
+  REQUIRE(resolved->symlinks.back().path == "/lib64");
+}
+
+TEST_CASE("host backend binds a virtual environment and a single binary", "[resolve]") {
+  TempDir tmp;
+  std::string root = tmp.path + "/root";
+  make_merged_usr(root);
+  std::string venv = tmp.path + "/home/.local/share/pipx/venvs/tool";
+  make_dir(venv + "/bin");
+  make_dir(tmp.path + "/home/.local/bin");
+  make_dir(tmp.path + "/home/.cargo/bin");
+  REQUIRE(util::write_file_atomic(venv + "/pyvenv.cfg", "home = /usr/bin\n").ok());
+  write_script(root + "/usr/bin/python3", "\x7f" "ELF");
+  make_link(root + "/usr/bin/python3", venv + "/bin/python");
+  write_script(venv + "/bin/tool", "#!" + venv + "/bin/python\nimport tool\n");
+  make_link(venv + "/bin/tool", tmp.path + "/home/.local/bin/tool");
+  write_script(tmp.path + "/home/.cargo/bin/helper", "\x7f" "ELF");
+
+  HostBackend backend(tmp.path + "/home/.local/bin:" + tmp.path + "/home/.cargo/bin:" + root + "/usr/bin", root);
+  auto agent = host_agent("tool");
+  agent.packages.push_back(value("host:helper", 5));
+  auto resolved = backend.resolve(agent);
+  REQUIRE(resolved.ok());
+  REQUIRE(install_binds(*resolved) == std::vector<std::string>{venv, tmp.path + "/home/.cargo/bin/helper"});
+  REQUIRE(resolved->path_dirs[0] == tmp.path + "/home/.local/bin");
+  REQUIRE(resolved->path_dirs[1] == tmp.path + "/home/.cargo/bin");
+}
+
+TEST_CASE("host backend says when a program's interpreter is missing", "[resolve]") {
+  TempDir tmp;
+  std::string root = tmp.path + "/root";
+  make_merged_usr(root);
+  write_script(root + "/usr/bin/agent", "#!/usr/bin/env nodejs-none\n");
+  write_script(root + "/usr/bin/other", "#!/opt/none/python\n");
+  HostBackend backend(root + "/usr/bin", root);
+
+  auto missing = backend.resolve(host_agent("agent"));
+  REQUIRE_FALSE(missing.ok());
+  REQUIRE(missing.error() == "/p/.jailed:3: agent \"bot\": " + root + "/usr/bin/agent starts with \"#!/usr/bin/env "
+                             "nodejs-none\", but \"nodejs-none\" is not in PATH=" + root +
+                             "/usr/bin; install it or put its directory on PATH");
+  auto absent = backend.resolve(host_agent("other"));
+  REQUIRE_FALSE(absent.ok());
+  REQUIRE(absent.error().find("but /opt/none/python does not exist or cannot run") != std::string::npos);
 }

@@ -47,7 +47,7 @@ resolve::Resolution resolution() {
   r.program = "/usr/bin/crush";
   r.path_dirs = {"/usr/bin", "/bin"};
   r.readonly = {{"/usr", "host system directory"}};
-  r.symlinks = {{"usr/bin", "/bin"}};
+  r.symlinks = {{"usr/bin", "/bin", ""}};
   r.shell = "/bin/sh";
   return r;
 }
@@ -174,7 +174,9 @@ TEST_CASE("policy: the environment is exactly the allowlist, forwarded names and
                             {"LC_TIME", "de_DE.UTF-8"},  // locale categories only: not LC_SECRET_TOKEN
                             {"TZ", "UTC"},
                             {"TMPDIR", "/tmp"},
+                            {"SHELL", "/bin/sh"},  // no shell probed: the jail's own
                             {"JAILED_AGENT", "crush"},
+                            {"JAILED_NETWORK", "on"},
                             {"ANTHROPIC_API_KEY", "sk-ant-1"},  // listed and set; OPENAI_API_KEY is unset
                             {"FOO", "2"},
                         });
@@ -575,7 +577,7 @@ std::string content_of(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("policy: a single-file config path in the home gets the agent's private home", "[sandbox]") {
+TEST_CASE("policy: config paths in the home are private copies in the agent's private home", "[sandbox]") {
   auto policy = make_policy(claude_agent(), resolution(), host_with_homes(), project(), {});
   REQUIRE(render(policy.mounts) == std::vector<std::string>{
                                        "proc  /proc",
@@ -591,8 +593,7 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
                                        "ro_bind /etc/ssl /etc/ssl",
                                        "copy /etc/localtime /etc/localtime",
                                        "bind /home/u/src/app /home/u/src/app",
-                                       // ~/.claude.json has no bind: it lives in the private home
-                                       "bind /home/u/.claude /home/u/.claude",
+                                       // ~/.claude and ~/.claude.json have no bind: they live in the private home
                                        "bind /home/u/src/app/.claude /home/u/src/app/.claude",
                                        "ro_bind /home/u/src/app/.claude/settings.json /home/u/src/app/.claude/settings.json",
                                        "ro_bind /home/u/src/app/.git /home/u/src/app/.git",
@@ -600,32 +601,44 @@ TEST_CASE("policy: a single-file config path in the home gets the agent's privat
                                        "remount_ro  /",
                                    });
   REQUIRE(mount_at(policy, "/home/u").reason ==
-          "private home of agent claude-code (kept across sessions): holds ~/.claude.json");
+          "private home of agent claude-code (kept across sessions): holds ~/.claude, ~/.claude.json, private copies "
+          "seeded once from yours; nothing written here reaches them (config-share = on shares directories)");
   // It is not your home, so no warning that the agent can write all of it.
   REQUIRE(policy.notes == std::vector<std::string>{k_unscoped});
   REQUIRE(private_home(claude_agent(), host_with_homes(), project()) == "/home/u/.local/state/jailed/homes/claude-code");
 }
 
-TEST_CASE("policy: an agent without single-file config paths keeps the empty tmpfs home", "[sandbox]") {
+TEST_CASE("policy: config-share binds the real directories and keeps the empty tmpfs home", "[sandbox]") {
   auto agent = claude_agent();
   agent.config.pop_back();  // only ~/.claude
+  agent.config_share = true;
+  agent.config_share_origin = {"/home/u/src/app/.jailed", 4};
   auto policy = make_policy(agent, resolution(), host_with_homes(), project(), {});
   const Mount& home = mount_at(policy, "/home/u");
   REQUIRE(home.kind == MountKind::tmpfs);
   REQUIRE(home.reason == "empty home: none of your files");
   REQUIRE(private_home(agent, host_with_homes(), project()).empty());
-  REQUIRE(mount_at(make_policy(crush_agent(), resolution(), host_with_homes(), project(), {}), "/home/u").kind ==
+  REQUIRE(mount_at(policy, "/home/u/.claude").kind == MountKind::bind);
+  REQUIRE(mount_at(policy, "/home/u/.claude").reason ==
+          "agent state, shared with the agent outside the jail (config-share = on, /home/u/src/app/.jailed:4)");
+  auto shared = crush_agent();
+  shared.config_share = true;
+  REQUIRE(mount_at(make_policy(shared, resolution(), host_with_homes(), project(), {}), "/home/u").kind ==
           MountKind::tmpfs);
+  // Without it, the same directories are private copies.
+  REQUIRE(mount_at(make_policy(crush_agent(), resolution(), host_with_homes(), project(), {}), "/home/u").kind ==
+          MountKind::bind);
 }
 
 TEST_CASE("policy: config files reached through a bound directory need no private home", "[sandbox]") {
   auto agent = claude_agent();
+  agent.config_share = true;
   agent.config = {{"/home/u/.claude", {"preset claude-code", 5}},
                   {"/home/u/.claude/settings.json", {"preset claude-code", 5}},
                   {"/home/u/src/app/.tool.json", {"/home/u/src/app/.jailed", 3}},
                   {"/etc/tool.conf", {"/home/u/src/app/.jailed", 4}}};
   auto facts = host_with_homes();
-  REQUIRE(private_home_files(agent, facts, project()).empty());
+  REQUIRE(private_config_paths(agent, facts, project()).empty());
   auto policy = make_policy(agent, resolution(), facts, project(), {});
   REQUIRE(mount_at(policy, "/home/u").kind == MountKind::tmpfs);
   auto mounts = render(policy.mounts);
@@ -637,9 +650,10 @@ TEST_CASE("policy: config files reached through a bound directory need no privat
 
   // A file deeper in the home, outside every bound directory, lives in the private home.
   agent.config.push_back({"/home/u/.config/bot/bot.yaml", {"/home/u/src/app/.jailed", 5}});
-  REQUIRE(private_home_files(agent, facts, project()) == std::vector<std::string>{"/home/u/.config/bot/bot.yaml"});
+  REQUIRE(private_config_paths(agent, facts, project()) == std::vector<std::string>{"/home/u/.config/bot/bot.yaml"});
   REQUIRE(mount_at(make_policy(agent, resolution(), facts, project(), {}), "/home/u").reason ==
-          "private home of agent claude-code (kept across sessions): holds ~/.config/bot/bot.yaml");
+          "private home of agent claude-code (kept across sessions): holds ~/.config/bot/bot.yaml, private copies "
+          "seeded once from yours; nothing written here reaches them");
 }
 
 TEST_CASE("ensure_config_paths seeds the private home from the real file, once", "[sandbox]") {
@@ -667,8 +681,9 @@ TEST_CASE("ensure_config_paths seeds the private home from the real file, once",
   REQUIRE(util::stat_path(mine + "/.config/bot"));
   REQUIRE_FALSE(util::exists_nofollow(mine + "/.config/bot/state.yaml"));
   REQUIRE_FALSE(util::exists_nofollow(facts.home + "/.config/bot/state.yaml"));
-  // A directory config path is still made in the real home, to be bound from there.
-  REQUIRE(S_ISDIR(util::stat_path(facts.home + "/.bot")->st_mode));
+  // A directory config path is made in the private home, not in the real one.
+  REQUIRE(S_ISDIR(util::stat_path(mine + "/.bot")->st_mode));
+  REQUIRE_FALSE(util::exists_nofollow(facts.home + "/.bot"));
 
   // The agent's own version is never overwritten, and the real file never touched.
   REQUIRE(util::write_file_atomic(mine + "/.tool.json", "{\"agent\":2}", 0600).ok());
@@ -712,4 +727,86 @@ TEST_CASE("ensure_config_paths follows no symlink the agent planted in its priva
   REQUIRE(::symlink(outside.c_str(), (facts.homes_dir + "/bot").c_str()) == 0);
   REQUIRE_FALSE(ensure_config_paths(agent, facts, project_facts).ok());
   REQUIRE_FALSE(util::exists_nofollow(outside + "/.tool.json"));
+}
+
+TEST_CASE("ensure_config_paths seeds a private copy of a config directory, once", "[sandbox]") {
+  TempDir tmp;
+  HostFacts facts;
+  facts.home = tmp.path + "/home";
+  facts.homes_dir = tmp.path + "/homes";
+  std::string real = facts.home + "/.codex";
+  REQUIRE(util::make_dirs(real + "/sessions").ok());
+  REQUIRE(util::write_file_atomic(real + "/config.toml", "model = \"m\"\n", 0644).ok());
+  REQUIRE(util::write_file_atomic(real + "/sessions/a.jsonl", "{}", 0600).ok());
+  REQUIRE(::symlink("config.toml", (real + "/link.toml").c_str()) == 0);
+  config::AgentConfig agent;
+  agent.name = "codex";
+  agent.config = {value(real, 2)};
+  ProjectFacts project_facts;
+  project_facts.dir = tmp.path + "/work";
+  std::string mine = facts.homes_dir + "/codex/.codex";
+
+  REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
+  REQUIRE(content_of(mine + "/config.toml") == "model = \"m\"\n");
+  REQUIRE(content_of(mine + "/sessions/a.jsonl") == "{}");
+  REQUIRE((util::stat_path(mine + "/config.toml")->st_mode & 0777) == 0600);
+  REQUIRE((util::stat_path(mine)->st_mode & 0777) == 0700);
+  REQUIRE(*util::read_link(mine + "/link.toml") == "config.toml");
+
+  // The copy is the agent's from now on: neither side's changes reach the other.
+  REQUIRE(util::write_file_atomic(mine + "/config.toml", "model = \"agent\"\n", 0600).ok());
+  REQUIRE(util::write_file_atomic(real + "/config.toml", "model = \"host\"\n", 0644).ok());
+  REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
+  REQUIRE(content_of(mine + "/config.toml") == "model = \"agent\"\n");
+  REQUIRE(content_of(real + "/config.toml") == "model = \"host\"\n");
+  // No temporary copy is left beside it.
+  REQUIRE_FALSE(util::exists_nofollow(facts.homes_dir + "/codex/..codex.jailed-seed-" + std::to_string(::getpid())));
+}
+
+TEST_CASE("policy: a preset's args come before the user's; the login shell names passwd and SHELL", "[sandbox]") {
+  auto agent = crush_agent();
+  agent.args = {value("-c", 3), value("sandbox_mode=danger-full-access", 3)};
+  auto facts = host();
+  facts.shell = "/usr/bin/zsh";
+  auto policy = make_policy(agent, resolution(), facts, project(), {"exec", "task"});
+  REQUIRE(policy.command ==
+          std::vector<std::string>{"/usr/bin/crush", "-c", "sandbox_mode=danger-full-access", "exec", "task"});
+  const Mount& passwd = mount_at(policy, "/etc/passwd");
+  REQUIRE(passwd.source == "root:x:0:0:root:/root:/bin/sh\nu:x:1000:1000:u:/home/u:/usr/bin/zsh\n");
+  REQUIRE(std::count(policy.env.begin(), policy.env.end(), std::pair<std::string, std::string>{"SHELL", "/usr/bin/zsh"}) == 1);
+}
+
+TEST_CASE("policy: with network on, proxy and CA variables pass and a CA file outside is bound", "[sandbox]") {
+  auto facts = host();
+  facts.env["HTTPS_PROXY"] = "http://proxy:3128";
+  facts.env["no_proxy"] = "localhost";
+  facts.env["NODE_EXTRA_CA_CERTS"] = "/home/u/certs/corp.pem";
+  facts.env["SSL_CERT_FILE"] = "/etc/ssl/certs/ca.pem";
+  facts.ca_paths = {{"NODE_EXTRA_CA_CERTS", "/home/u/certs/corp.pem"}, {"SSL_CERT_FILE", "/etc/ssl/certs/ca.pem"},
+                    {"SSL_CERT_DIR", "/home"}};
+  auto policy = make_policy(crush_agent(), resolution(), facts, project(), {});
+  auto has = [&](const std::string& name, const std::string& value) {
+    return std::count(policy.env.begin(), policy.env.end(), std::pair<std::string, std::string>{name, value}) == 1;
+  };
+  REQUIRE(has("HTTPS_PROXY", "http://proxy:3128"));
+  REQUIRE(has("no_proxy", "localhost"));
+  REQUIRE(has("NODE_EXTRA_CA_CERTS", "/home/u/certs/corp.pem"));
+  auto mounts = render(policy.mounts);
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "ro_bind /home/u/certs/corp.pem /home/u/certs/corp.pem") == 1);
+  // Already shown by /etc/ssl; and a directory holding the home is never bound.
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "ro_bind /etc/ssl/certs/ca.pem /etc/ssl/certs/ca.pem") == 0);
+  REQUIRE(std::count(mounts.begin(), mounts.end(), "ro_bind /home /home") == 0);
+  REQUIRE(std::count(policy.notes.begin(), policy.notes.end(),
+                     "$SSL_CERT_DIR names /home, which holds your home: not shown in the jail") == 1);
+
+  auto offline = crush_agent();
+  offline.network = false;
+  offline.preset_network = true;
+  offline.network_origin = {"/home/u/src/app/.jailed", 2};
+  auto off = make_policy(offline, resolution(), facts, project(), {});
+  REQUIRE(std::count(off.env.begin(), off.env.end(), std::pair<std::string, std::string>{"JAILED_NETWORK", "off"}) == 1);
+  REQUIRE(std::none_of(off.env.begin(), off.env.end(), [](const auto& e) { return e.first == "HTTPS_PROXY"; }));
+  REQUIRE(std::count(off.notes.begin(), off.notes.end(),
+                     "network is off for crush (/home/u/src/app/.jailed:2), which needs one to reach its model: it "
+                     "will wait or fail unless it runs one inside the jail") == 1);
 }
