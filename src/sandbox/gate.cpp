@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -195,6 +196,58 @@ Result<std::vector<MountCheck>> mount_checks(const Policy& policy) {
   return std::vector<MountCheck>(last.rbegin(), last.rend());
 }
 
+namespace {
+
+// Escapes `path` as the kernel writes mount points in mountinfo.
+std::string mountinfo_escape(const std::string& path) {
+  std::string out;
+  for (char c : path) {
+    if (c == ' ') out += "\\040";
+    else if (c == '\t') out += "\\011";
+    else if (c == '\n') out += "\\012";
+    else if (c == '\\') out += "\\134";
+    else out += c;
+  }
+  return out;
+}
+
+bool beneath_own(const std::string& point) { return util::starts_with(point, "/proc/") || util::starts_with(point, "/dev/"); }
+
+}  // namespace
+
+std::vector<std::pair<std::string, int>> mount_table(const Policy& policy, const std::string& host_mountinfo) {
+  std::vector<std::string> host_points;
+  for (const auto& line : util::split(host_mountinfo, '\n')) {
+    auto fields = util::split(line, ' ');
+    if (fields.size() > 4) host_points.push_back(fields[4]);
+  }
+  std::map<std::string, int> counts{{"/", 1}};  // bwrap's new root
+  for (const auto& mount : policy.mounts) {
+    switch (mount.kind) {
+      case MountKind::symlink:
+      case MountKind::ro_data:
+      case MountKind::copy:
+      case MountKind::dir:
+      case MountKind::remount_ro:
+        continue;
+      default:
+        break;
+    }
+    std::string target = mountinfo_escape(mount.target);
+    if (beneath_own(target)) continue;
+    ++counts[target];
+    if (mount.kind != MountKind::bind && mount.kind != MountKind::ro_bind) continue;
+    std::string source = mountinfo_escape(mount.source);
+    for (const auto& point : host_points) {
+      if (point != source && util::is_within(point, source)) {
+        std::string beneath = source == "/" ? target + point : target + point.substr(source.size());
+        if (!beneath_own(beneath)) ++counts[util::normalize(beneath)];
+      }
+    }
+  }
+  return {counts.begin(), counts.end()};
+}
+
 std::string run_message(const std::string& rules, const std::vector<std::string>& command, const RunExtras& extras) {
   std::string message;
   add_field(message, "jailed-gate-1");
@@ -207,6 +260,11 @@ std::string run_message(const std::string& rules, const std::vector<std::string>
     add_field(message, check.target);
     add_field(message, std::to_string(check.dev));
     add_field(message, std::to_string(check.ino));
+  }
+  add_field(message, std::to_string(extras.mount_points.size()));
+  for (const auto& [point, count] : extras.mount_points) {
+    add_field(message, point);
+    add_field(message, std::to_string(count));
   }
   add_field(message, std::to_string(std::count(rules.begin(), rules.end(), '\0') / 2));
   message += rules;
@@ -290,10 +348,13 @@ Status hand_over(Gate& gate, const Policy& policy) {
   }
 
   // Meanwhile: what the helper checks, and the ruleset, with a rule per closure path.
-  RunExtras extras{policy.limits.processes, policy.limits.memory_bytes, {}};
+  RunExtras extras{policy.limits.processes, policy.limits.memory_bytes, {}, {}};
   auto checks = mount_checks(policy);
   if (!checks) return checks.failure();
   extras.checks = std::move(*checks);
+  auto host_mounts = util::read_file("/proc/self/mountinfo", 16 * 1024 * 1024);
+  if (!host_mounts) return fail("refusing to start: cannot read the host's mount table: " + host_mounts.error());
+  extras.mount_points = mount_table(policy, *host_mounts);
   int ruleset = -1;
   if (!policy.landlock_helper.empty()) {
     auto made = create_helper_ruleset(policy);

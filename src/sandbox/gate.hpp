@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sandbox/policy.hpp"
@@ -62,7 +63,14 @@ struct RunExtras {
   uint64_t processes = 0;     // RLIMIT_NPROC inside the jail; 0: left as it is
   uint64_t memory_bytes = 0;  // RLIMIT_DATA; 0: left as it is
   std::vector<MountCheck> checks;
+  std::vector<std::pair<std::string, int>> mount_points;  // mount_table(): escaped point, mounts there
 };
+
+// Returns every mount point the jail's mount table should hold outside /proc and /dev, escaped as
+// /proc/self/mountinfo escapes them, with how many mounts each holds: the jail's root, each
+// mount of `policy`, and the host's mount points beneath a bind's source (binds are recursive).
+// `host_mountinfo` is the host's /proc/self/mountinfo.
+std::vector<std::pair<std::string, int>> mount_table(const Policy& policy, const std::string& host_mountinfo);
 
 // Returns the indices of `policy`'s bind and read-only bind mounts whose source lies where
 // agents can write (beneath a read-write bind's source), and so could be redirected.

@@ -3,8 +3,8 @@
 // Usage: jailed-landlock GATE
 //
 // GATE is a Unix stream socket. jailed sends NUL-terminated fields, then closes its end:
-//   jailed-gate-1  run  PROCESSES  MEMORY  K  (KIND TARGET DEV INO) x K  N  (CLASS PATH) x N
-//                  M  PROGRAM ARGS... (M words)                      run the agent
+//   jailed-gate-1  run  PROCESSES  MEMORY  K  (KIND TARGET DEV INO) x K  T  (POINT COUNT) x T
+//                  N  (CLASS PATH) x N  M  PROGRAM ARGS... (M words)   run the agent
 //   jailed-gate-1  exit STATUS                      jailed failed (and said why)
 // With "run" comes at most one descriptor (SCM_RIGHTS): the ruleset, to which jailed has added
 // a rule per closure path already. The N rules are those of the jail's own mounts, which exist
@@ -13,7 +13,9 @@
 // RLIMIT_DATA of the agent's processes (0: left as they are). The K checks are of mounts whose
 // source agents could have swapped for a symlink (mount_check.hpp): the helper runs nothing
 // unless the jail shows at each TARGET, reached without a symlink, the file jailed resolved
-// (DEV, INO), read-only where it should be. PROGRAM is absolute. Anything else, or nothing at all (jailed
+// (DEV, INO), read-only where it should be, and its mount table holds COUNT mounts at each
+// POINT (escaped as in mountinfo) and no others outside /proc and /dev (T = 0: not checked, as
+// for jailed doctor's trial run). PROGRAM is absolute. Anything else, or nothing at all (jailed
 // died first), and the agent never runs.
 //
 // Freestanding, without libc: bwrap runs it from a descriptor in a jail that has no /lib, on
@@ -329,6 +331,72 @@ void check_mounts(Fields& fields) {
   }
 }
 
+// The jail's mount table, read once.
+char g_mountinfo[1 << 20];
+
+// Returns whether `a` (up to a space) equals the NUL-terminated `b`.
+bool same_field(const char* a, const char* b) {
+  while (*b && *a == *b) ++a, ++b;
+  return *b == '\0' && (*a == ' ' || *a == '\n' || *a == '\0');
+}
+
+// Checks the jail's mount table against the hand-over's list of mount points and how many
+// mounts each holds: bwrap resolves a mount's destination by path, so a symlink swapped in at
+// that moment (by an agent in another jail of the project) would put a mount elsewhere, such as
+// the host's home over the jail's empty one. Mounts beneath /proc and /dev are bwrap's own.
+void check_mount_table(Fields& fields) {
+  const char* text = fields.need();
+  long count = number(text, 1 << 16);
+  if (count < 0) die(k_cannot_run, "bad mount point count from jailed", text);
+  const char* points[1 << 12];
+  long left[1 << 12];
+  if (count > (1 << 12)) die(k_cannot_run, "too many mount points from jailed", text);
+  for (long i = 0; i < count; ++i) {
+    points[i] = fields.need();
+    const char* times = fields.need();
+    left[i] = number(times, 1 << 16);
+    if (left[i] < 0) die(k_cannot_run, "bad mount count from jailed", times);
+  }
+  // A launch always lists the jail's root; none means the caller checks nothing (jailed doctor).
+  if (count == 0) return;
+  long fd = raw_syscall(SYS_openat, AT_FDCWD, reinterpret_cast<long>("/proc/self/mountinfo"), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) die_errno("cannot read the jail's mount table", -fd);
+  size_t size = 0;
+  for (long n; (n = raw_syscall(SYS_read, fd, reinterpret_cast<long>(g_mountinfo + size),
+                                static_cast<long>(sizeof g_mountinfo - 1 - size))) != 0;) {
+    if (n == -EINTR) continue;
+    if (n < 0) die_errno("cannot read the jail's mount table", -n);
+    size += static_cast<size_t>(n);
+    if (size == sizeof g_mountinfo - 1) die(k_cannot_run, "the jail's mount table is too long", nullptr);
+  }
+  raw_syscall(SYS_close, fd);
+  g_mountinfo[size] = '\0';
+  for (char* line = g_mountinfo; *line;) {
+    // The mount point is the fifth field (escaped as jailed escapes the list).
+    char* point = line;
+    for (int field = 0; field < 4 && *point && *point != '\n'; ++point) {
+      if (*point == ' ') ++field;
+    }
+    char* end = point;
+    while (*end && *end != '\n') ++end;
+    bool own = same_field(point, "/proc") || same_field(point, "/dev");
+    bool beneath_own = (point[0] == '/' && point[1] == 'p' && point[2] == 'r' && point[3] == 'o' && point[4] == 'c' && point[5] == '/') ||
+                       (point[0] == '/' && point[1] == 'd' && point[2] == 'e' && point[3] == 'v' && point[4] == '/');
+    if (!beneath_own || own) {
+      long i = 0;
+      while (i < count && !(same_field(point, points[i]) && left[i] > 0)) ++i;
+      if (i == count) {
+        char* space = point;
+        while (*space && *space != ' ') ++space;
+        *space = '\0';
+        die(k_cannot_run, "the jail has a mount jailed did not ask for (was a path replaced meanwhile?) at", point);
+      }
+      --left[i];
+    }
+    line = *end ? end + 1 : end;
+  }
+}
+
 [[noreturn]] void run(int argc, char** argv, char** envp) {
   if (argc != 2) die(k_cannot_run, "usage: jailed-landlock GATE", nullptr);
   int ruleset = -1;
@@ -348,6 +416,7 @@ void check_mounts(Fields& fields) {
   if (!same(verb, "run")) die(k_cannot_run, "not a hand-over from jailed", verb);
   set_limits(fields);
   check_mounts(fields);
+  check_mount_table(fields);
   const char* text = fields.need();
   long count = number(text, 1 << 20);
   if (count < 0) die(k_cannot_run, "bad rule count from jailed", text);

@@ -237,7 +237,7 @@ TEST_CASE("landlock helper: it runs the agent only where the mounts show what ja
   REQUIRE(::stat((top + "/real").c_str(), &st) == 0);
   auto dev = static_cast<uint64_t>(st.st_dev), ino = static_cast<uint64_t>(st.st_ino);
   auto run_with = [&](std::vector<MountCheck> checks) {
-    return run_helper({run_message("", k_agent, RunExtras{0, 0, std::move(checks)}), false});
+    return run_helper({run_message("", k_agent, RunExtras{0, 0, std::move(checks), {}}), false});
   };
   SECTION("control: the file jailed checked, reached without a symlink: the agent runs") {
     auto [status, output] = run_with({{k_check_writable, top + "/real", dev, ino}});
@@ -282,6 +282,10 @@ TEST_CASE("mount_checks: each mount agents could redirect, the last at each targ
   REQUIRE(checks->at(0).target == top);
   REQUIRE(checks->at(1).kind == k_check_read_only);
   REQUIRE(checks->at(2).kind == k_check_empty);
+  // The mount table: the root, each mount once, the host's mounts beneath a bind's source.
+  REQUIRE(mount_table(policy, "1 2 0:1 / " + top + "/sub\\040x rw - x x rw\n3 4 0:2 / /proc rw - proc proc rw\n") ==
+          std::vector<std::pair<std::string, int>>{{"/", 1}, {top, 1}, {top + "/.git", 1}, {top + "/sub/.git", 1},
+                                                   {top + "/sub\\040x", 1}, {"/usr", 1}});
   // A read-write grant of / pins nothing it shows (system files such as /etc/resolv.conf are often links).
   Policy everything;
   everything.mounts = {{MountKind::bind, "/", "/", ""}, {MountKind::ro_bind, "/usr", "/usr", ""}};
