@@ -23,7 +23,9 @@ ALL_CXXFLAGS := -std=c++20 $(WARNINGS) -Isrc -MMD -MP $(CXXFLAGS)
 
 # The prompt hook starts jailed on every prompt, so everything is linked statically: dynamic
 # loading costs more than jailed's whole fast path.
-STATIC_LIBS := -lboost_program_options -lsqlite3 -lxxhash -lseccomp -lcrypto
+# libarchive for snapshots: only its tar format and zstd filter are linked in (jailed asks for no
+# others), so of `pkg-config --static --libs libarchive` only -lzstd is needed.
+STATIC_LIBS := -lboost_program_options -lsqlite3 -lxxhash -lseccomp -larchive -lzstd -lcrypto
 ifeq ($(SANITIZE),1)
   ALL_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
   LDFLAGS += -fsanitize=address,undefined
@@ -55,6 +57,10 @@ sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox
                 src/sandbox/bwrap_args.cpp src/sandbox/seccomp.cpp src/sandbox/seccomp_build.cpp \
                 src/sandbox/launcher.cpp src/sandbox/landlock.cpp src/sandbox/store_view.cpp src/sandbox/closure_rules.cpp \
                 src/sandbox/gate.cpp
+snapshot_SRCS := src/snapshot/tree_walk.cpp src/snapshot/exclude.cpp src/snapshot/beneath.cpp src/snapshot/content.cpp \
+                 src/snapshot/pack.cpp src/snapshot/store.cpp src/snapshot/take.cpp src/snapshot/compare.cpp \
+                 src/snapshot/host_files.cpp src/snapshot/restore.cpp src/snapshot/retention.cpp src/snapshot/unified.cpp \
+                 src/snapshot/fetch.cpp
 cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
@@ -67,7 +73,7 @@ HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish
 GEN_SRCS := $(BUILD)/gen/presets.cpp $(BUILD)/gen/hooks.cpp $(BUILD)/gen/seccomp_program.cpp
 
 LIB_SRCS := $(util_SRCS) $(config_SRCS) $(trust_SRCS) $(shim_SRCS) $(shell_SRCS) $(cache_SRCS) $(resolve_SRCS) \
-            $(sandbox_SRCS) $(cli_SRCS)
+            $(sandbox_SRCS) $(snapshot_SRCS) $(cli_SRCS)
 GEN_OBJS := $(GEN_SRCS:%.cpp=%.o)
 LIB_OBJS := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o) $(GEN_OBJS)
 
@@ -80,6 +86,7 @@ deps_shell := util
 deps_cache := util
 deps_resolve := util config cache
 deps_sandbox := util config resolve cache
+deps_snapshot := util
 module_objs = $(addprefix $(BUILD)/obj/,$(foreach m,$(1) $(deps_$(1)),$($(m)_SRCS:.cpp=.o)))
 LIB := $(BUILD)/libjailed.a
 
