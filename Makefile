@@ -24,7 +24,7 @@ ALL_CXXFLAGS := -std=c++20 $(WARNINGS) -Isrc -MMD -MP $(CXXFLAGS)
 # The prompt hook starts jailed on every prompt, so everything is linked statically: dynamic
 # loading costs more than jailed's whole fast path.
 # libarchive for snapshots: only its tar format and zstd filter are linked in (jailed asks for no
-# others), so of `pkg-config --static --libs libarchive` only -lzstd is needed.
+# others; see archive_link.cpp), so of `pkg-config --static --libs libarchive` only -lzstd is needed.
 STATIC_LIBS := -lboost_program_options -lsqlite3 -lxxhash -lseccomp -larchive -lzstd -lcrypto
 ifeq ($(SANITIZE),1)
   ALL_CXXFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -O1
@@ -38,7 +38,7 @@ else
   # A position-dependent binary needs no start-up relocation of the ~22,000 pointers in the
   # static libraries: a quarter less time per prompt (measured with bench/run). -u: the stub
   # comes from libjailed.a, which the linker reads before libsqlite3.a asks for it.
-  LDFLAGS += -no-pie -Wl,-u,__wrap_dlopen
+  LDFLAGS += -no-pie -Wl,-u,__wrap_dlopen -Wl,-u,__archive_write_entry_filetype_unsupported
 endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
@@ -60,13 +60,14 @@ sandbox_SRCS := src/sandbox/policy.cpp src/sandbox/project_probe.cpp src/sandbox
 snapshot_SRCS := src/snapshot/tree_walk.cpp src/snapshot/exclude.cpp src/snapshot/beneath.cpp src/snapshot/content.cpp \
                  src/snapshot/pack.cpp src/snapshot/store.cpp src/snapshot/take.cpp src/snapshot/compare.cpp \
                  src/snapshot/host_files.cpp src/snapshot/restore.cpp src/snapshot/retention.cpp src/snapshot/unified.cpp \
-                 src/snapshot/fetch.cpp
+                 src/snapshot/fetch.cpp src/snapshot/archive_link.cpp
 cli_SRCS := src/cli/commands.cpp src/cli/output.cpp src/cli/context.cpp src/cli/agent_plan.cpp \
             src/cli/cmd_hook.cpp src/cli/cmd_export.cpp src/cli/cmd_allow.cpp src/cli/cmd_deny.cpp \
             src/cli/cmd_status.cpp src/cli/cmd_prune.cpp src/cli/cmd_run.cpp src/cli/cmd_explain.cpp \
             src/cli/cmd_doctor.cpp src/cli/cmd_complete.cpp src/cli/progress.cpp src/cli/resolve_agent.cpp \
             src/cli/cmd_reload.cpp src/cli/cmd_cache.cpp src/cli/launch_memo.cpp src/cli/options.cpp \
-            src/cli/review.cpp
+            src/cli/review.cpp src/cli/project_snapshots.cpp src/cli/session.cpp src/cli/session_summary.cpp \
+            src/cli/cmd_snapshot.cpp src/cli/cmd_snapshots.cpp src/cli/cmd_log.cpp src/cli/cmd_diff.cpp src/cli/cmd_restore.cpp
 
 PRESETS := $(sort $(wildcard src/config/presets/*.jailed))
 HOOKS := shell/jailed.bash shell/jailed.zsh shell/jailed.fish

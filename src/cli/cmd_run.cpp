@@ -1,4 +1,4 @@
-// jailed run AGENT [--] [ARGS...]: runs an agent of the nearest .jailed in its sandbox.
+// jailed run [--no-snapshot] AGENT [--] [ARGS...]: runs an agent of the nearest .jailed in its sandbox.
 #include "cli/agent_plan.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -10,11 +10,16 @@ namespace jailed::cli {
 int cmd_run(const Args& args) {
   // Everything after the agent name belongs to the agent, so `jailed run crush --help`
   // reaches crush; jailed's own options can only come before the name.
+  const OptionTable options = {{{"no-snapshot", OptionKind::flag, "run without snapshotting the project first"}}};
   size_t first = 0;
+  bool no_snapshot = false;
+  while (first < args.size() && args[first] == "--no-snapshot") {
+    no_snapshot = true;
+    ++first;
+  }
   if (first < args.size() && args[first] == "--") ++first;
   if (first == args.size() || args[first].empty() || args[first][0] == '-') {
-    if (!parse_options(command_named("run"),
-                       Args(args.begin(), args.begin() + static_cast<long>(first == args.size() ? first : args.size())), {})) {
+    if (!parse_options(command_named("run"), Args(args.begin() + static_cast<long>(first), args.end()), options)) {
       return 0;
     }
     throw Error("jailed run: which agent? (jailed run AGENT [ARGS...]; 'jailed status' lists them)", ExitCode::usage);
@@ -23,7 +28,7 @@ int cmd_run(const Args& args) {
   size_t rest = first + 1;
   if (rest < args.size() && args[rest] == "--") ++rest;
   std::string file = config::locate_jailed_file("").take();
-  return run_agent(file, agent, false, Args(args.begin() + static_cast<long>(rest), args.end()));
+  return run_agent(file, agent, false, Args(args.begin() + static_cast<long>(rest), args.end()), no_snapshot);
 }
 
 }  // namespace jailed::cli

@@ -75,6 +75,7 @@ std::vector<Value>* list_of(AgentConfig& agent, const std::string& key) {
   if (key == "config") return &agent.config;
   if (key == "env") return &agent.env;
   if (key == "setenv") return &agent.setenv;
+  if (key == "snapshot-exclude") return &agent.snapshot_exclude;
   return nullptr;
 }
 
@@ -112,6 +113,14 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       agent.store = first;
     } else if (entry.key == "backend") {
       agent.backend = first;
+    } else if (entry.key == "snapshot") {
+      parse_bool(first, agent.snapshot);
+    } else if (entry.key == "snapshot-max-size") {
+      agent.snapshot_max_size = parse_size(first);
+    } else if (entry.key == "snapshot-keep") {
+      agent.snapshot_keep = parse_size(first);
+    } else if (entry.key == "snapshot-max-total") {
+      agent.snapshot_max_total = parse_size(first);
     } else {
       return fail(at(label, entry.line) + "key \"" + entry.key + "\" is not supported here");
     }

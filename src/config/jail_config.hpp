@@ -1,6 +1,7 @@
 // The merged configuration of a project's agents: presets, user config and .jailed combined.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,12 @@ struct AgentConfig {
   std::vector<Value> env;          // names of variables forwarded if set
   std::vector<Value> setenv;       // NAME=VALUE
   bool from_preset = false;        // a preset (built-in or user) defines this agent
+  // Snapshots of the project ([jail] and global config only: the same for every agent).
+  bool snapshot = true;
+  std::vector<Value> snapshot_exclude;
+  int64_t snapshot_max_size = 1LL << 30;
+  int64_t snapshot_keep = 20;
+  int64_t snapshot_max_total = 2LL << 30;
 };
 
 // A file besides the project's .jailed that its configuration is merged from: part of what

@@ -32,6 +32,11 @@ std::vector<KeySpec> make_specs() {
        "bind only the packages' closure, or all of /nix/store"},
       {"backend", T::choice, {"auto", "nix", "host"}, false, "auto",
        "where packages come from: nix, the host's system directories, or auto (nix when installed)"},
+      {"snapshot", T::boolean, {}, false, "on", "snapshot the project before each session"},
+      {"snapshot-exclude", T::list, {}, false, "none", "patterns of paths snapshots leave out (node_modules, target)"},
+      {"snapshot-max-size", T::word, {}, false, "1G", "a project bigger than this is not snapshotted"},
+      {"snapshot-keep", T::word, {}, false, "20", "how many snapshots of the project are kept"},
+      {"snapshot-max-total", T::word, {}, false, "2G", "disk space the project's snapshots may use"},
   };
 }
 
@@ -76,6 +81,10 @@ std::optional<std::string> check_entry(const Entry& entry, const Section& sectio
   if (spec->agent_only && section.kind == SectionKind::jail) {
     return "key " + quoted_key + " belongs in an [agent NAME] section";
   }
+  // Snapshots are of the project, whichever agent runs: one setting for all of them.
+  if (util::starts_with(entry.key, "snapshot") && section.kind == SectionKind::agent) {
+    return "key " + quoted_key + " applies to the whole project: set it in [jail] (or in the global config)";
+  }
   if (is_scalar(spec->type) && entry.values.size() != 1) {
     return "key " + quoted_key + " takes one value, not " + std::to_string(entry.values.size()) +
            " (quote a value that holds spaces)";
@@ -90,6 +99,12 @@ std::optional<std::string> check_entry(const Entry& entry, const Section& sectio
         if (entry.key == "name" && !is_command_name(value)) {
           return "invalid command name " + shown +
                  " for \"name\" (use letters, digits, \".\", \"_\", \"+\" and \"-\", starting with a letter or digit)";
+        }
+        if ((entry.key == "snapshot-max-size" || entry.key == "snapshot-max-total") && parse_size(value) < 0) {
+          return "invalid size " + shown + " for " + quoted_key + " (write a number with K, M, G or T, e.g. 500M)";
+        }
+        if (entry.key == "snapshot-keep" && (parse_size(value) < 1 || value.find_first_not_of("0123456789") != std::string::npos)) {
+          return "invalid count " + shown + " for " + quoted_key + " (write a whole number of snapshots, 1 or more)";
         }
         if (entry.key == "name" && value == "jailed") {
           return "\"name\" cannot be \"jailed\", which is jailed itself (choose another command name)";
@@ -155,6 +170,21 @@ const KeySpec* find_key(std::string_view name) {
     if (spec.name == name) return &spec;
   }
   return nullptr;
+}
+
+int64_t parse_size(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 12) return -1;
+  int64_t number = std::stoll(std::string(text.substr(0, digits)));
+  std::string_view unit = text.substr(digits);
+  const std::string_view units = "KMGT";
+  if (unit.empty()) return number;
+  if (unit.size() > 3 || (unit.size() >= 2 && unit.substr(1) != "B" && unit.substr(1) != "iB")) return -1;
+  size_t power = units.find(static_cast<char>(unit[0] & ~0x20));
+  if (power == std::string_view::npos) return -1;
+  for (size_t i = 0; i <= power; ++i) number *= 1024;
+  return number;
 }
 
 bool parse_bool(std::string_view word, bool& out) {

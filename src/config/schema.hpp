@@ -1,6 +1,7 @@
 // The keys a .jailed file may use, their types and defaults, and validation against them.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +40,9 @@ const KeySpec* find_key(std::string_view name);
 // Checks every entry of `doc` against the schema: unknown keys (with a suggestion),
 // keys in the wrong section, value counts, booleans, choices, variable names.
 Status validate(const Document& doc);
+
+// Returns the bytes of a size ("500M", "2G", "1024"; K, M, G, T are powers of 1024), or -1.
+int64_t parse_size(std::string_view text);
 
 // Parses a boolean word; returns false for anything not in on|off|true|false|yes|no.
 bool parse_bool(std::string_view word, bool& out);

@@ -14,6 +14,7 @@
 #include "util/files.hpp"
 #include "util/hash.hpp"
 #include "util/paths.hpp"
+#include "util/strings.hpp"
 
 namespace jailed::snapshot {
 namespace {
@@ -25,7 +26,7 @@ CREATE TABLE IF NOT EXISTS project(path BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS packs(name TEXT PRIMARY KEY, bytes INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs(hash BLOB PRIMARY KEY, size INTEGER NOT NULL, pack TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS snapshots(id INTEGER PRIMARY KEY, created INTEGER NOT NULL, reason TEXT NOT NULL,
-  files INTEGER NOT NULL, bytes INTEGER NOT NULL, stored INTEGER NOT NULL);
+  files INTEGER NOT NULL, bytes INTEGER NOT NULL, stored INTEGER NOT NULL, excludes BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS entries(snapshot INTEGER NOT NULL, path BLOB NOT NULL, kind INTEGER NOT NULL,
   mode INTEGER NOT NULL, size INTEGER NOT NULL, mtime INTEGER NOT NULL, ctime INTEGER NOT NULL, ino INTEGER NOT NULL,
   dev INTEGER NOT NULL, hash BLOB NOT NULL, target BLOB NOT NULL, racy INTEGER NOT NULL,
@@ -37,8 +38,14 @@ CREATE TABLE IF NOT EXISTS sessions(id INTEGER PRIMARY KEY, agent TEXT NOT NULL,
 )";
 
 SnapshotInfo read_info(util::Statement& row) {
-  return SnapshotInfo{row.integer(0), row.integer(1), row.text(2), row.integer(3), row.integer(4), row.integer(5)};
+  SnapshotInfo info{row.integer(0), row.integer(1), row.text(2), row.integer(3), row.integer(4), row.integer(5), {}};
+  // Patterns are joined with NUL bytes, which no pattern holds.
+  std::string excludes = row.text(6);
+  if (!excludes.empty()) info.excludes = util::split(excludes, '\0');
+  return info;
 }
+
+const char* const k_snapshot_columns = "SELECT id, created, reason, files, bytes, stored, excludes FROM snapshots";
 
 SessionInfo read_session(util::Statement& row) {
   SessionInfo s;
@@ -96,14 +103,14 @@ void Store::lock() {
 std::vector<SnapshotInfo> Store::snapshots() {
   std::vector<SnapshotInfo> out;
   if (!m_db) return out;
-  util::Statement rows(*m_db, "SELECT id, created, reason, files, bytes, stored FROM snapshots ORDER BY id");
+  util::Statement rows(*m_db, std::string(k_snapshot_columns) + " ORDER BY id");
   while (rows.step()) out.push_back(read_info(rows));
   return out;
 }
 
 std::optional<SnapshotInfo> Store::snapshot(int64_t id) {
   if (!m_db) return std::nullopt;
-  util::Statement row(*m_db, "SELECT id, created, reason, files, bytes, stored FROM snapshots WHERE id = ?");
+  util::Statement row(*m_db, std::string(k_snapshot_columns) + " WHERE id = ?");
   row.bind(1, id);
   if (!row.step()) return std::nullopt;
   return read_info(row);
@@ -152,12 +159,13 @@ int64_t Store::commit(const NewSnapshot& snapshot) {
     util::Statement blob(*m_db, "INSERT OR IGNORE INTO blobs(hash, size, pack) VALUES(?, ?, ?)");
     for (const auto& [hash, size] : snapshot.blobs) blob.bind_blob(1, hash).bind(2, size).bind(3, snapshot.pack).run();
   }
-  util::Statement(*m_db, "INSERT INTO snapshots(created, reason, files, bytes, stored) VALUES(?, ?, ?, ?, ?)")
+  util::Statement(*m_db, "INSERT INTO snapshots(created, reason, files, bytes, stored, excludes) VALUES(?, ?, ?, ?, ?, ?)")
       .bind(1, static_cast<int64_t>(::time(nullptr)))
       .bind(2, snapshot.reason)
       .bind(3, static_cast<int64_t>(snapshot.tree.size()))
       .bind(4, snapshot.bytes)
       .bind(5, snapshot.pack_bytes)
+      .bind_blob(6, util::join(snapshot.excludes, std::string_view("\0", 1)))
       .run();
   int64_t id = sqlite3_last_insert_rowid(m_db->handle());
   util::Statement row(*m_db,

@@ -21,6 +21,7 @@ struct SnapshotInfo {
   int64_t files = 0;    // entries of every kind
   int64_t bytes = 0;    // total size of its files
   int64_t stored = 0;   // bytes of the pack written for it (0: nothing new)
+  std::vector<std::string> excludes;  // the snapshot-exclude patterns it was taken with
 };
 
 // One agent session as logged.
@@ -32,12 +33,13 @@ struct SessionInfo {
   int64_t status = -1;      // exit status; -1 unknown
   int64_t snapshot = 0;     // the snapshot taken before it; 0 for none
   int64_t added = 0, changed = 0, deleted = 0;
-  std::string warnings;     // the host-run files it changed, one per line
+  std::string warnings;     // the files host tools run that it changed, NUL-separated
 };
 
 // What take_snapshot() hands over to be recorded at once.
 struct NewSnapshot {
   std::string reason;
+  std::vector<std::string> excludes;
   Tree tree;
   int64_t bytes = 0;
   std::string pack;                 // pack file name, "" when nothing new was packed

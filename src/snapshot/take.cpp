@@ -113,6 +113,7 @@ Result<Taken> take_snapshot(Store& store, int root_fd, const Settings& settings,
 
   NewSnapshot snapshot;
   snapshot.reason = reason;
+  snapshot.excludes = settings.patterns;
   PendingPack pack(store);
   std::vector<std::string> settled;
   for (auto& e : *walked) {

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "snapshot/exclude.hpp"
 #include "snapshot/store.hpp"
@@ -13,6 +14,7 @@ namespace jailed::snapshot {
 // How snapshots of a project are taken and kept (the snapshot-* keys).
 struct Settings {
   Excludes excludes;
+  std::vector<std::string> patterns;    // what `excludes` was made from, recorded with each snapshot
   int64_t max_size = 1LL << 30;         // a project bigger than this is not snapshotted
   int64_t keep = 20;                    // snapshots kept
   int64_t max_total = 2LL << 30;        // disk space the store may use
