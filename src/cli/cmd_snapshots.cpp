@@ -1,4 +1,4 @@
-// jailed snapshots [--json] | prune: the nearest .jailed's project's snapshots, and their limits.
+// jailed snapshots list [--json] | prune: the nearest .jailed's project's snapshots, and their limits.
 #include <cstdio>
 #include <iostream>
 
@@ -8,6 +8,7 @@
 #include "cli/project_snapshots.hpp"
 #include "snapshot/retention.hpp"
 #include "util/error.hpp"
+#include "util/spellcheck.hpp"
 #include "util/strings.hpp"
 
 namespace jailed::cli {
@@ -47,13 +48,21 @@ void list(ProjectSnapshots& project, bool json) {
 }  // namespace
 
 int cmd_snapshots(const Args& args) {
-  const OptionTable options = {{{"json", OptionKind::flag, "print JSON"}}};
-  bool prune = !args.empty() && args[0] == "prune";
-  auto values = parse_options(command_named("snapshots"), prune ? Args(args.begin() + 1, args.end()) : args, options);
+  const OptionTable options = {{{"json", OptionKind::flag, "list: print JSON"}}};
+  // Without an action: list.
+  std::string action = args.empty() || args[0][0] == '-' ? "list" : args[0];
+  bool named = !args.empty() && args[0][0] != '-';
+  auto values = parse_options(command_named("snapshots"), named ? Args(args.begin() + 1, args.end()) : args, options);
   if (!values) return 0;
-  if (!prune && !args.empty() && args[0][0] != '-') {
-    throw Error("jailed snapshots: unknown action " + util::printable(args[0]) + " (prune, or none to list)", ExitCode::usage);
+  if (action != "list" && action != "prune") {
+    throw Error("jailed snapshots: unknown action " + util::printable(action) +
+                    util::did_you_mean(action, {"list", "prune"}) + " (list or prune)",
+                ExitCode::usage);
   }
+  if (values->has("json") && action != "list") {
+    throw Error("jailed snapshots prune: --json belongs to list (see 'jailed snapshots --help')", ExitCode::usage);
+  }
+  bool prune = action == "prune";
   auto project = open_project_snapshots(false);
   if (!prune) {
     list(project, values->has("json"));

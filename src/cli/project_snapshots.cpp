@@ -19,6 +19,21 @@ const char* const k_before_restore = "before restore";
 
 namespace {
 
+// Returns the absolute `path` with "." and ".." resolved by name (the current directory comes
+// from getcwd, so its ".." is its real parent).
+std::string resolve_dots(const std::string& path) {
+  std::vector<std::string> kept;
+  for (auto& part : util::split(path, '/')) {
+    if (part.empty() || part == ".") continue;
+    if (part == "..") {
+      if (!kept.empty()) kept.pop_back();
+      continue;
+    }
+    kept.push_back(part);
+  }
+  return "/" + util::join(kept, "/");
+}
+
 int64_t number_after(const std::string& text, size_t from) {
   if (from >= text.size() || text.size() - from > 15 || text.find_first_not_of("0123456789", from) != std::string::npos) {
     return -1;
@@ -96,7 +111,7 @@ std::vector<std::string> project_relative(const std::string& project_dir, const 
   std::vector<std::string> out;
   std::string cwd = util::current_dir();
   for (const auto& path : paths) {
-    std::string absolute = util::normalize(path.empty() || path[0] != '/' ? cwd + "/" + path : path);
+    std::string absolute = resolve_dots(path.empty() || path[0] != '/' ? cwd + "/" + path : path);
     if (absolute == project_dir) {
       out.emplace_back();
     } else if (util::is_within(absolute, project_dir)) {

@@ -128,8 +128,13 @@ std::string host_tool_reason(const Change& change) {
 
 std::vector<std::string> host_tool_paths(const std::vector<Change>& changes) {
   std::vector<std::string> paths;
-  for (const auto& change : changes) {
-    if (!host_tool_reason(change).empty()) paths.push_back(change.path);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const Change& change = changes[i];
+    // A new empty directory configures nothing (an empty .git is no repository); it is also
+    // what a mount point the jail made for a protected path leaves behind.
+    bool empty_new_dir = change.what == ChangeKind::added && change.after->kind == Kind::dir &&
+                         (i + 1 == changes.size() || !at_or_beneath(changes[i + 1].path, change.path));
+    if (!empty_new_dir && !host_tool_reason(change).empty()) paths.push_back(change.path);
   }
   return paths;
 }

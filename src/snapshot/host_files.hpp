@@ -13,7 +13,8 @@ namespace jailed::snapshot {
 // "" for a change no host tool acts on. A file that became executable always matters.
 std::string host_tool_reason(const Change& change);
 
-// Returns the paths among `changes` that host tools run or obey, in order.
+// Returns the paths among `changes` (sorted by path) that host tools run or obey, in order;
+// a new empty directory is not one.
 std::vector<std::string> host_tool_paths(const std::vector<Change>& changes);
 
 }  // namespace jailed::snapshot

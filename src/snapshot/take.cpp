@@ -1,10 +1,13 @@
 #include "snapshot/take.hpp"
 
 #include <fcntl.h>
+#include <sys/random.h>
 #include <stdio.h>
 #include <time.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,10 +15,22 @@
 #include "snapshot/content.hpp"
 #include "snapshot/pack.hpp"
 #include "snapshot/tree_walk.hpp"
+#include "util/error.hpp"
 #include "util/strings.hpp"
 
 namespace jailed::snapshot {
 namespace {
+
+// Returns a name no other pack has: the time, and random bytes (two snapshots can start within
+// one tick of the clock, in one process).
+std::string unique_name() {
+  unsigned char random[8] = {};
+  if (::getrandom(random, sizeof random, 0) != sizeof random) {
+    throw Error(std::string("cannot name a pack: ") + std::strerror(errno));
+  }
+  return std::to_string(coarse_now_ns() / 1000000000) + "-" +
+         util::to_hex(std::string_view(reinterpret_cast<const char*>(random), sizeof random));
+}
 
 bool identical(const Entry& a, const Entry& b) {
   return a.path == b.path && a.same_content(b) && a.size == b.size && a.mtime_ns == b.mtime_ns &&
@@ -34,7 +49,7 @@ class PendingPack {
   Status add(int root_fd, const std::string& path, const Content& content) {
     if (m_added.count(content.hash) || m_store.pack_of(content.hash)) return success();
     if (!m_writer.is_open()) {
-      m_name = std::to_string(coarse_now_ns()) + "-" + std::to_string(::getpid()) + ".tar.zst";
+      m_name = unique_name() + ".tar.zst";
       m_temp = m_store.pack_path(".new-" + m_name);
       if (auto opened = m_writer.open(m_temp); !opened) return opened;
     }

@@ -26,7 +26,8 @@ TEST_CASE("schema lists the keys in documentation order", "[config]") {
   for (const auto& spec : key_specs()) names.push_back(spec.name);
   REQUIRE(names == std::vector<std::string>{"name", "package", "command", "packages", "base-packages", "readwrite",
                                             "readonly", "config", "network", "timezone", "workdir", "env", "setenv",
-                                            "store", "backend"});
+                                            "store", "backend", "snapshot", "snapshot-exclude", "snapshot-max-size",
+                                            "snapshot-keep", "snapshot-max-total"});
   REQUIRE(find_key("network")->type == ValueType::boolean);
   REQUIRE(find_key("network")->default_text == "off");
   REQUIRE(find_key("timezone")->default_text == "on");
@@ -135,4 +136,24 @@ TEST_CASE("empty values and ~user paths are refused", "[config]") {
           "app/.jailed:2: path \"~bob/notes\" in \"readonly\" uses ~user, which is not supported (write the full "
           "path)");
   REQUIRE(problem("[jail]\nreadonly = ~ ~/x\n") == "");
+}
+
+TEST_CASE("snapshot keys are project-wide and their sizes and counts are checked", "[config]") {
+  REQUIRE(problem("[jail]\nsnapshot = off\nsnapshot-exclude = node_modules target\nsnapshot-max-size = 500M\n"
+                  "snapshot-keep = 5\nsnapshot-max-total = 2G\n") == "");
+  REQUIRE(problem("[agent x]\nsnapshot = off\n") ==
+          "app/.jailed:2: key \"snapshot\" applies to the whole project: set it in [jail] (or in the global config)");
+  REQUIRE(problem("[jail]\nsnapshot-max-size = lots\n") ==
+          "app/.jailed:2: invalid size \"lots\" for \"snapshot-max-size\" (write a number with K, M, G or T, e.g. 500M)");
+  REQUIRE(problem("[jail]\nsnapshot-keep = 0\n") ==
+          "app/.jailed:2: invalid count \"0\" for \"snapshot-keep\" (write a whole number of snapshots, 1 or more)");
+  REQUIRE(problem("[jail]\nsnapshot-keep = 5K\n") ==
+          "app/.jailed:2: invalid count \"5K\" for \"snapshot-keep\" (write a whole number of snapshots, 1 or more)");
+  REQUIRE(parse_size("1024") == 1024);
+  REQUIRE(parse_size("500M") == 500LL * 1024 * 1024);
+  REQUIRE(parse_size("2GiB") == 2LL << 30);
+  REQUIRE(parse_size("1k") == 1024);
+  REQUIRE(parse_size("") == -1);
+  REQUIRE(parse_size("5X") == -1);
+  REQUIRE(parse_size("M") == -1);
 }
