@@ -40,9 +40,10 @@ int hand_over_plan(sandbox::Gate& gate, const std::string& jailed_file, const st
   try {
     auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
     for (const auto& note : plan.policy.notes) warn(note);
-    // The helper runs nothing before the hand-over: the snapshot is complete before the agent starts.
-    begin_session(plan, report_fd);
-    return sandbox::hand_over_policy(gate, plan.policy, [](const std::string& why) { error(why); });
+    // While bwrap builds the jail; the helper runs nothing before the hand-over, so the
+    // snapshot is complete before the agent's first instruction.
+    return sandbox::hand_over_policy(
+        gate, plan.policy, [](const std::string& why) { error(why); }, [&] { begin_session(plan, report_fd); });
   } catch (const Error& e) {
     error(e.what());
     status = static_cast<int>(e.code());

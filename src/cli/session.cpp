@@ -161,6 +161,8 @@ int run_session(const std::function<void()>& start_jail, int report_fd, int writ
     ::kill(-jail, SIGCONT);
   }
   g_jail = 0;
+  // Ctrl-C interrupts jailed itself again while it compares the project.
+  for (size_t i = 0; i < std::size(k_forwarded); ++i) ::sigaction(k_forwarded[i], &previous[i], nullptr);
   give_terminal(tty, ::getpgrp());
   int exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   auto [project, session] = read_report(report_fd);
