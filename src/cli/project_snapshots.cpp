@@ -7,6 +7,7 @@
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "config/find.hpp"
+#include "util/files.hpp"
 #include "snapshot/retention.hpp"
 #include "snapshot/tree_walk.hpp"
 #include "util/error.hpp"
@@ -34,6 +35,16 @@ std::string resolve_dots(const std::string& path) {
   return "/" + util::join(kept, "/");
 }
 
+// Returns `text` with the characters fnmatch() gives a meaning escaped.
+std::string glob_escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 int64_t number_after(const std::string& text, size_t from) {
   if (from >= text.size() || text.size() - from > 15 || text.find_first_not_of("0123456789", from) != std::string::npos) {
     return -1;
@@ -46,9 +57,18 @@ int64_t number_after(const std::string& text, size_t from) {
 snapshot::Settings snapshot_settings(const config::JailConfig& config, bool* enabled) {
   snapshot::Settings settings;
   if (enabled) *enabled = true;
+  std::vector<std::string> patterns;
+  // A project that holds jailed's own state (a .jailed in the home) must not snapshot its snapshots.
+  auto real = util::real_path(config.project_dir);
+  std::string project = real ? *real : config.project_dir;
+  std::string root = snapshot::Store::default_root();
+  if (util::is_within(root, project) && root != project) {
+    patterns.push_back("/" + glob_escaped(root.substr(project.size() + 1)));
+  }
+  settings.patterns = patterns;
+  settings.excludes = snapshot::Excludes(patterns);
   if (config.agents.empty()) return settings;
   const auto& agent = config.agents.front();
-  std::vector<std::string> patterns;
   for (const auto& value : agent.snapshot_exclude) patterns.push_back(value.text);
   settings.excludes = snapshot::Excludes(patterns);
   settings.patterns = patterns;
@@ -152,7 +172,7 @@ int64_t snapshot_now(ProjectSnapshots& project, const std::string& reason, bool 
          "): no snapshot taken; leave big directories out with snapshot-exclude, or raise the cap");
     return 0;
   }
-  snapshot::prune(*project.store, project.settings);
+  if (!taken->reused) snapshot::prune(*project.store, project.settings, false);
   if (!quiet) {
     auto taken_info = project.store->snapshot(taken->id);
     std::string what = taken->reused ? "unchanged since snapshot " + std::to_string(taken->id)

@@ -34,8 +34,11 @@ class PackWriter {
   int64_t written() const;
 
  private:
+  static constexpr int64_t k_writeback_step = 16 * 1024 * 1024;
   Status entry_header(const std::string& name, int64_t size);
+  void start_writeback();
   ::archive* m_archive = nullptr;
+  int64_t m_flushed = 0;
   int m_fd = -1;
   std::string m_path;
 };

@@ -2,7 +2,7 @@
 
 namespace jailed::snapshot {
 
-Pruned prune(Store& store, const Settings& settings) {
+Pruned prune(Store& store, const Settings& settings, bool sweep_always) {
   Pruned pruned;
   if (!store.exists()) return pruned;
   store.lock();
@@ -13,7 +13,7 @@ Pruned prune(Store& store, const Settings& settings) {
     store.drop_snapshot(all[first++].id);
     ++pruned.snapshots;
   }
-  pruned.bytes += store.sweep();
+  if (pruned.snapshots || sweep_always) pruned.bytes += store.sweep();
   while (all.size() - first > 1 && store.disk_bytes() > settings.max_total) {
     store.drop_snapshot(all[first++].id);
     ++pruned.snapshots;

@@ -16,7 +16,8 @@ struct Pruned {
 
 // Drops the oldest snapshots beyond settings.keep, then more of the oldest while the store
 // is over settings.max_total (the newest always stays), and removes the packs no snapshot
-// needs any more and files of interrupted writes. Takes the store's lock.
-Pruned prune(Store& store, const Settings& settings);
+// needs any more and files of interrupted writes (with `sweep_always`, also when no snapshot
+// was dropped). Takes the store's lock.
+Pruned prune(Store& store, const Settings& settings, bool sweep_always = true);
 
 }  // namespace jailed::snapshot

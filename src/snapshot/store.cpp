@@ -261,6 +261,16 @@ int64_t Store::sweep() {
   return freed;
 }
 
+void Store::remove_unfinished() {
+  DIR* dir = ::opendir((m_dir + "/packs").c_str());
+  if (!dir) return;
+  while (dirent* item = ::readdir(dir)) {
+    std::string name = item->d_name;
+    if (name.rfind(".new-", 0) == 0) ::unlink(pack_path(name).c_str());
+  }
+  ::closedir(dir);
+}
+
 int64_t Store::disk_bytes() {
   int64_t total = 0;
   if (!m_db) return 0;

@@ -88,6 +88,8 @@ class Store {
 
   // Forgets snapshot `id` (its sessions keep their record, without a snapshot to diff against).
   void drop_snapshot(int64_t id);
+  // Removes the files of pack writes that never finished (call under the lock).
+  void remove_unfinished();
   // Removes packs no snapshot needs and files of writes that never finished; returns bytes freed.
   int64_t sweep();
   // Returns the bytes of every pack, and of the database.

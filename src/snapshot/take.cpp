@@ -49,6 +49,7 @@ class PendingPack {
   Status add(int root_fd, const std::string& path, const Content& content) {
     if (m_added.count(content.hash) || m_store.pack_of(content.hash)) return success();
     if (!m_writer.is_open()) {
+      m_store.remove_unfinished();
       m_name = unique_name() + ".tar.zst";
       m_temp = m_store.pack_path(".new-" + m_name);
       if (auto opened = m_writer.open(m_temp); !opened) return opened;
