@@ -87,6 +87,13 @@ expect_not_contains "$(t "diff: no colour when not on a terminal")" $'\033[' "$d
 expect_contains "$(t "diff --stat: the link to / in words")" "lib | type" "$(cd "$P" && "$JAILED" diff --stat)"
 
 # --- restore -----------------------------------------------------------------------------------
+# Controls: the agent did plant the links, and a restore that writes by path follows them.
+check "$(t "control: the agent replaced docs by a link to the home")" test -L "$P/docs"
+check "$(t "control: ... and lib by a link to /")" test "$(readlink "$P/lib")" = /
+mkdir -p "$WORLD/decoy" "$WORK/naive"
+ln -s "$WORLD/decoy" "$WORK/naive/docs"
+cp "$WORK/naive/../proj/src/main.c" "$WORK/naive/docs/guide.md" 2>/dev/null
+check "$(t "control: writing a restored path by name goes through the planted link")" test -e "$WORLD/decoy/guide.md"
 AFTER=$(manifest "$P")
 home_before=$(manifest "$HOME/.ssh" 2>/dev/null; ls -a "$HOME")
 out=$(cd "$P" && "$JAILED" restore --delete 2>&1)
