@@ -62,8 +62,9 @@ Result<std::optional<Content>> read_content(int root_fd, const std::string& path
     auto bytes = std::string();
     bytes.resize(static_cast<size_t>(st.st_size));
     size_t done = 0;
-    while (true) {
-      if (done == bytes.size()) bytes.resize(bytes.size() + 4096);  // grew meanwhile
+    // Up to its size when opened: a file that grows meanwhile gets a new ctime, and the next
+    // snapshot reads it again.
+    while (done < bytes.size()) {
       ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
       if (n < 0 && errno == EINTR) continue;
       if (n < 0) {

@@ -39,6 +39,7 @@ Status PackWriter::open(const std::string& path) {
   if (archive_write_set_format_pax_restricted(m_archive) != ARCHIVE_OK ||
       archive_write_add_filter_zstd(m_archive) != ARCHIVE_OK ||
       archive_write_set_filter_option(m_archive, "zstd", "compression-level", "3") != ARCHIVE_OK ||
+      archive_write_set_bytes_per_block(m_archive, 256 * 1024) != ARCHIVE_OK ||
       archive_write_set_bytes_in_last_block(m_archive, 1) != ARCHIVE_OK) {
     return fail("cannot start the pack " + path + ": " + archive_text(m_archive));
   }

@@ -88,6 +88,8 @@ Store::Store(const std::string& root, const std::string& project, bool create)
 }
 
 Store::~Store() {
+  m_pack_of.reset();  // before the database it belongs to
+  if (m_reading) sqlite3_exec(m_db->handle(), "ROLLBACK", nullptr, nullptr, nullptr);
   if (m_lock_fd >= 0) ::close(m_lock_fd);
 }
 
@@ -143,10 +145,26 @@ Tree Store::manifest(int64_t id) {
 
 std::optional<std::string> Store::pack_of(const std::string& hash) {
   if (!m_db) return std::nullopt;
-  util::Statement row(*m_db, "SELECT pack FROM blobs WHERE hash = ?");
+  if (!m_pack_of) m_pack_of = std::make_unique<util::Statement>(*m_db, "SELECT pack FROM blobs WHERE hash = ?");
+  util::Statement& row = *m_pack_of;
   row.bind_blob(1, hash);
-  if (!row.step()) return std::nullopt;
-  return row.text(0);
+  std::optional<std::string> pack;
+  if (row.step()) pack = row.text(0);
+  row.reset();
+  return pack;
+}
+
+void Store::begin_reading() {
+  if (!m_db || m_reading) return;
+  m_db->exec("BEGIN");
+  m_reading = true;
+}
+
+void Store::end_reading() {
+  if (!m_reading) return;
+  if (m_pack_of) m_pack_of->reset();
+  m_db->exec("COMMIT");
+  m_reading = false;
 }
 
 int64_t Store::commit(const NewSnapshot& snapshot) {

@@ -74,6 +74,10 @@ class Store {
   Tree manifest(int64_t id);
   // Returns the name of the pack holding the content `hash`, if any.
   std::optional<std::string> pack_of(const std::string& hash);
+  // Starts one read transaction for many lookups (each query would otherwise take and drop
+  // the database's read lock); end_reading() ends it, before commit().
+  void begin_reading();
+  void end_reading();
   // Records `snapshot` and the pack holding its new content in one transaction; returns its id.
   int64_t commit(const NewSnapshot& snapshot);
   // Records that the racy entries `paths` of snapshot `id` were read again and still match.
@@ -99,6 +103,8 @@ class Store {
   std::string m_dir;
   std::string m_project;
   std::unique_ptr<util::Database> m_db;
+  std::unique_ptr<util::Statement> m_pack_of;  // prepared once: a snapshot asks per new file
+  bool m_reading = false;
   int m_lock_fd = -1;
 };
 

@@ -129,6 +129,7 @@ Result<Taken> take_snapshot(Store& store, int root_fd, const Settings& settings,
 
   NewSnapshot snapshot;
   snapshot.reason = reason;
+  store.begin_reading();
   snapshot.excludes = settings.patterns;
   PendingPack pack(store);
   std::vector<std::string> settled;
@@ -156,6 +157,7 @@ Result<Taken> take_snapshot(Store& store, int root_fd, const Settings& settings,
     snapshot.tree.push_back(std::move(e));
   }
 
+  store.end_reading();
   // Nothing changed: the last snapshot stands for this one too.
   bool same = previous_id && snapshot.tree.size() == previous.size();
   for (size_t i = 0; same && i < previous.size(); ++i) same = identical(snapshot.tree[i], previous[i]);
