@@ -7,7 +7,6 @@
 # shellcheck disable=SC2016  # the jailed scripts are single-quoted on purpose
 # shellcheck source=tests/integration/lib.sh
 here=$(cd "$(dirname "$0")" && pwd)
-SUITE="$here/$(basename "$0")"
 . "$here/lib.sh"
 require_tools test_snapshot bwrap python3 git timeout
 new_world
@@ -192,13 +191,5 @@ if [ -z "${JAILED_SNAPSHOT_AS:-}" ] && command -v tmux >/dev/null; then
 fi
 
 # --- as the unprivileged user ------------------------------------------------------------------
-if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_SNAPSHOT_AS:-}" ]; then
-  if id alice >/dev/null 2>&1 && su alice -s /bin/sh -c "test -x '$JAILED'" 2>/dev/null; then
-    alice_out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 JAILED='$JAILED' JAILED_SNAPSHOT_AS=alice bash '$SUITE'" 2>&1)
-    printf '%s\n' "$alice_out" | grep -E '^(PASS|FAIL|SKIP) '
-    expect_contains "test_snapshot as alice: ran to its end" "END test_snapshot" "$alice_out"
-  else
-    skip "test_snapshot as alice" "no user alice who can run $JAILED"
-  fi
-fi
+if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_SNAPSHOT_AS:-}" ]; then rerun_as_alice JAILED_SNAPSHOT_AS; fi
 finish
