@@ -1,9 +1,11 @@
-// Unit tests for snapshot/compare and restore: what a restore changes, and that it never
-// writes outside the project, whatever links the agent left.
+// Unit tests for snapshot/compare, restore and beneath: what a restore changes, and that it
+// never writes outside the project, whatever links the agent left.
 #include <catch2/catch.hpp>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "snapshot/beneath.hpp"
 #include "snapshot/compare.hpp"
 #include "snapshot/restore.hpp"
 #include "snapshot/take.hpp"
@@ -142,4 +144,21 @@ TEST_CASE("restore of some paths touches nothing else, and keeps additions witho
   f.restore(id, {"fix"}, true);
   REQUIRE_FALSE(util::exists_nofollow(f.project + "/fix/new"));
   REQUIRE(util::read_file(f.project + "/keep/a").take() == "a2");
+}
+
+TEST_CASE("open_beneath follows no link and never leaves the project", "[snapshot]") {
+  Fixture f;
+  f.write(f.project + "/dir/file", "inside");
+  REQUIRE(::symlink(f.home.c_str(), (f.project + "/out").c_str()) == 0);
+  REQUIRE(::symlink("file", (f.project + "/dir/link").c_str()) == 0);
+  int root = open_project(f.project).take();
+  int fd = open_beneath(root, "dir/file", O_RDONLY);
+  REQUIRE(fd >= 0);
+  ::close(fd);
+  REQUIRE(open_beneath(root, "out/.ssh/authorized_keys", O_RDONLY) < 0);  // a link on the way
+  REQUIRE(open_beneath(root, "dir/link", O_RDONLY) < 0);                  // a link at the end
+  REQUIRE(open_beneath(root, "dir/../dir/file", O_RDONLY) < 0);           // no ".." at all
+  REQUIRE(open_beneath(root, "/etc/passwd", O_RDONLY) < 0);
+  REQUIRE(open_beneath(root, "dir//file", O_RDONLY) < 0);
+  ::close(root);
 }

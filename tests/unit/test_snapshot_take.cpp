@@ -185,3 +185,16 @@ TEST_CASE("an interrupted snapshot leaves nothing trusted, and retention keeps t
   prune(store, settings);
   REQUIRE(store.snapshots().size() == 1);
 }
+
+TEST_CASE("a file larger than the in-memory limit is streamed into its pack and read back whole", "[snapshot]") {
+  Fixture f;
+  std::string big(static_cast<size_t>(k_in_memory_limit) + 12345, '\0');
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>((i * 2654435761u) >> 13);
+  f.write("big.bin", big);
+  Store store(f.root, f.project, true);
+  auto taken = f.take(store);
+  auto entry = by_path(store.manifest(taken.id))["big.bin"];
+  REQUIRE(entry.size == static_cast<int64_t>(big.size()));
+  REQUIRE(entry.hash == sha256_of(big));
+  REQUIRE(fetch_contents(store, {entry.hash})->at(entry.hash) == big);
+}
