@@ -36,9 +36,12 @@ Status PackWriter::open(const std::string& path) {
   m_archive = archive_write_new();
   if (!m_archive) return fail("cannot start a pack: out of memory");
   // pax_restricted: plain ustar headers while names and sizes fit, pax extensions beyond.
+  // zstd level 1: a quarter less CPU than the default 3 for packs under 1% bigger (source
+  // trees, and random bytes that do not compress at any level), and a snapshot is on the way
+  // to a session.
   if (archive_write_set_format_pax_restricted(m_archive) != ARCHIVE_OK ||
       archive_write_add_filter_zstd(m_archive) != ARCHIVE_OK ||
-      archive_write_set_filter_option(m_archive, "zstd", "compression-level", "3") != ARCHIVE_OK ||
+      archive_write_set_filter_option(m_archive, "zstd", "compression-level", "1") != ARCHIVE_OK ||
       archive_write_set_bytes_per_block(m_archive, 256 * 1024) != ARCHIVE_OK ||
       archive_write_set_bytes_in_last_block(m_archive, 1) != ARCHIVE_OK) {
     return fail("cannot start the pack " + path + ": " + archive_text(m_archive));
