@@ -75,6 +75,10 @@ Store::Store(const std::string& root, const std::string& project, bool create)
   // 0700: the store holds copies of the project, which may hold secrets.
   util::make_dirs(m_dir + "/packs", 0700).take();
   m_db = std::make_unique<util::Database>(db_path, true);
+  // No checkpoint when this connection closes: a session opens the store twice, and each
+  // checkpoint flushes the log and the database to the disk. Commits are appended to the log
+  // (SQLite checkpoints it every 1,000 pages); a pack is flushed before the commit naming it.
+  sqlite3_db_config(m_db->handle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
   if (m_db->user_version() == 0) {
     util::Transaction tx(*m_db);
     m_db->exec(k_schema_sql);
