@@ -180,6 +180,9 @@ if [ -z "${JAILED_SNAPSHOT_AS:-}" ] && command -v tmux >/dev/null; then
     wait_for sh -c 'tmux -L "$1" capture-pane -p -t job | grep -q Stopped' sh "$TMUX_SOCKET_NAME"
     expect_contains "ctrl-Z: the shell sees the job stopped" "Stopped" "$(pane job)"
     type_line job "fg"
+    # Type only once the agent runs again: text typed while bash still reads its command line
+    # (raw mode) would reach the agent as no line at all.
+    wait_for sh -c 'for p in $(pgrep -f "^sh -c echo started"); do grep -q "^State:[[:space:]]*S" /proc/$p/status && exit 0; done; exit 1'
     type_line job "typed after fg"
     wait_for test -s "$J/line"
     expect_eq "fg: the agent reads the terminal again" "typed after fg" "$(cat "$J/line" 2>/dev/null)"
