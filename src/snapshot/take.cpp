@@ -16,6 +16,7 @@
 #include "snapshot/pack.hpp"
 #include "snapshot/tree_walk.hpp"
 #include "util/error.hpp"
+#include "util/paths.hpp"
 #include "util/strings.hpp"
 
 namespace jailed::snapshot {
@@ -74,19 +75,25 @@ class PendingPack {
   Status finish(NewSnapshot& snapshot) {
     if (!m_writer.is_open()) return success();
     if (auto done = m_writer.finish(); !done) return done;
-    auto st = util_size(m_temp);
+    auto size = file_size(m_temp);
     if (::rename(m_temp.c_str(), m_store.pack_path(m_name).c_str()) != 0) {
-      return fail("cannot store the pack " + m_store.pack_path(m_name));
+      return fail("cannot store the pack " + m_store.pack_path(m_name) + ": " + std::strerror(errno));
+    }
+    // The new name on the disk too, before the database names it.
+    int dir = ::open(util::parent_dir(m_store.pack_path(m_name)).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir >= 0) {
+      (void)::fsync(dir);
+      ::close(dir);
     }
     m_done = true;
     snapshot.pack = m_name;
-    snapshot.pack_bytes = st;
+    snapshot.pack_bytes = size;
     snapshot.blobs = std::move(m_blobs);
     return success();
   }
 
  private:
-  static int64_t util_size(const std::string& path) {
+  static int64_t file_size(const std::string& path) {
     struct stat st;
     return ::stat(path.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
   }
