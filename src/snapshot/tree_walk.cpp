@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <numeric>
 
 namespace jailed::snapshot {
 namespace {
@@ -83,9 +84,17 @@ Result<Tree> walk_tree(int root_fd, const Excludes& excludes) {
   if (auto walked = walk_dir(root_fd, "", static_cast<uint64_t>(st.st_dev), excludes, tree); !walked) {
     return walked.failure();
   }
-  // Byte order of whole paths, as the manifest database sorts them ("a.b" before "a/b").
-  std::sort(tree.begin(), tree.end(), [](const Entry& a, const Entry& b) { return a.path < b.path; });
-  return tree;
+  // Byte order of whole paths, as the manifest database sorts them ("a.b" before "a/b"). The
+  // walk is nearly in that order already; where not, sort positions, then move each entry once.
+  auto by_path = [](const Entry& a, const Entry& b) { return a.path < b.path; };
+  if (std::is_sorted(tree.begin(), tree.end(), by_path)) return tree;
+  std::vector<size_t> order(tree.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return tree[a].path < tree[b].path; });
+  Tree sorted;
+  sorted.reserve(tree.size());
+  for (size_t i : order) sorted.push_back(std::move(tree[i]));
+  return sorted;
 }
 
 Result<int> open_project(const std::string& path) {

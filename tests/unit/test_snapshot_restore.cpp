@@ -162,3 +162,19 @@ TEST_CASE("open_beneath follows no link and never leaves the project", "[snapsho
   REQUIRE(open_beneath(root, "dir//file", O_RDONLY) < 0);
   ::close(root);
 }
+
+TEST_CASE("a tree whose walk order is not byte order still compares equal to its snapshot", "[snapshot]") {
+  Fixture f;
+  // "a" is walked before "a.b", but "a/x" sorts after it ('/' > '.').
+  f.write(f.project + "/a/x", "1");
+  f.write(f.project + "/a.b", "2");
+  f.write(f.project + "/a-c/y", "3");
+  int64_t id = f.take();
+  REQUIRE(f.changes(id).empty());
+  int fd = open_project(f.project).take();
+  auto tree = walk_tree(fd, {}).take();
+  ::close(fd);
+  std::vector<std::string> paths;
+  for (const auto& e : tree) paths.push_back(e.path);
+  REQUIRE(paths == std::vector<std::string>{"a", "a-c", "a-c/y", "a.b", "a/x"});
+}
