@@ -45,7 +45,7 @@ _jailed() {
   if [[ -z $command ]]; then
     case $cur in
       -*) _jailed_words "--help --version -V" "$cur" ;;
-      *) _jailed_words "init allow edit deny status prune run explain resolve cache hook export doctor help" "$cur" ;;
+      *) _jailed_words "init allow edit deny status prune run explain resolve cache snapshot snapshots log diff restore hook export doctor help" "$cur" ;;
     esac
     return 0
   fi
@@ -114,7 +114,7 @@ _jailed() {
       elif [[ $prev == -C || $prev == --directory ]]; then
         compopt -o dirnames 2>/dev/null
       elif [[ $cur == -* ]]; then
-        _jailed_words "--directory -C --help --" "$cur"
+        _jailed_words "--directory -C --no-snapshot --help --" "$cur"
       else
         _jailed_agents "${COMP_WORDS[0]}" "$cur"
       fi
@@ -161,6 +161,38 @@ _jailed() {
         clear) [[ $cur == -* ]] && _jailed_words "--help" "$cur" ;;
       esac
       ;;
+    snapshots)
+      # The action is the word right after "snapshots" (list when none); --json belongs to list.
+      local action=''
+      ((command_index + 1 < COMP_CWORD)) && action=${COMP_WORDS[command_index + 1]}
+      case $action in
+        '')
+          if [[ $cur == -* ]]; then
+            _jailed_words "--help" "$cur"
+          else
+            _jailed_words "list prune" "$cur"
+          fi
+          ;;
+        list) [[ $cur == -* ]] && _jailed_words "--json --help" "$cur" ;;
+        prune) [[ $cur == -* ]] && _jailed_words "--help" "$cur" ;;
+      esac
+      ;;
+    log)
+      [[ $cur == -* ]] && _jailed_words "--json --help" "$cur"
+      ;;
+    diff | restore)
+      # [SESSION|SNAPSHOT] [PATH...]: sessions and snapshots are numbers (jailed log, jailed
+      # snapshots); paths are files.
+      if [[ $cur == -* ]]; then
+        if [[ $command == diff ]]; then
+          _jailed_words "--stat --name-only --help" "$cur"
+        else
+          _jailed_words "--dry-run --delete --help" "$cur"
+        fi
+      else
+        _jailed_files
+      fi
+      ;;
     hook | export)
       local shells="bash zsh fish"
       [[ $command == export ]] && shells+=" json"
@@ -170,14 +202,14 @@ _jailed() {
         _jailed_words "--shell --help" "$cur"
       fi
       ;;
-    prune | doctor)
+    snapshot | prune | doctor)
       [[ $cur == -* ]] && _jailed_words "--help" "$cur"
       ;;
     help)
       if [[ $cur == -* ]]; then
         _jailed_words "--help" "$cur"
       elif ((positionals == 0)); then
-        _jailed_words "init allow edit deny status prune run explain resolve cache hook export doctor help" "$cur"
+        _jailed_words "init allow edit deny status prune run explain resolve cache snapshot snapshots log diff restore hook export doctor help" "$cur"
       fi
       ;;
   esac

@@ -56,10 +56,23 @@ end
 
 # Succeeds if the command is cache and its action, the word right after it, is one of the arguments.
 function __jailed_cache_action
+    __jailed_action cache $argv
+end
+
+# Succeeds if the command is snapshots and its action is one of the arguments.
+function __jailed_snapshots_action
+    __jailed_action snapshots $argv
+end
+
+# Succeeds if the command is $argv[1] and its action, the word right after it, is one of the
+# other arguments.
+function __jailed_action
+    set -l command $argv[1]
+    set -e argv[1]
     set -l tokens (commandline -opc)
     for i in (seq 2 (count $tokens))
         string match -q -- '-*' $tokens[$i]; and continue
-        if test $tokens[$i] = cache; and set -q tokens[(math $i + 1)]
+        if test $tokens[$i] = $command; and set -q tokens[(math $i + 1)]
             contains -- $tokens[(math $i + 1)] $argv
             return $status
         end
@@ -95,6 +108,11 @@ complete -c jailed -n __jailed_needs_command -a run -d "run an agent of the near
 complete -c jailed -n __jailed_needs_command -a explain -d "show an agent's sandbox in words and the exact bwrap argv"
 complete -c jailed -n __jailed_needs_command -a resolve -d "resolve the nearest .jailed's Nix packages again"
 complete -c jailed -n __jailed_needs_command -a cache -d 'list or drop cached closures and their GC roots'
+complete -c jailed -n __jailed_needs_command -a snapshot -d "snapshot the nearest .jailed's project now"
+complete -c jailed -n __jailed_needs_command -a snapshots -d "list the project's snapshots, or drop those beyond its limits"
+complete -c jailed -n __jailed_needs_command -a log -d 'list the agent sessions in the project and what they changed'
+complete -c jailed -n __jailed_needs_command -a diff -d 'show what changed since a snapshot'
+complete -c jailed -n __jailed_needs_command -a restore -d 'bring the project or some paths back to a snapshot'
 complete -c jailed -n __jailed_needs_command -a hook -d 'print the prompt hook for bash, zsh or fish'
 complete -c jailed -n __jailed_needs_command -a export -d 'print environment changes for the prompt hook'
 complete -c jailed -n __jailed_needs_command -a doctor -d 'check bwrap, user namespaces, the shell hook and nix'
@@ -121,6 +139,7 @@ complete -c jailed -n '__jailed_using status' -l json -d 'print JSON'
 complete -c jailed -n '__jailed_first_argument run' -s C -l directory -x -a '(__fish_complete_directories)' \
     -d "the project of DIR's nearest .jailed"
 complete -c jailed -n '__jailed_first_argument run' -a '(__jailed_agents)' -d agent
+complete -c jailed -n '__jailed_first_argument run' -l no-snapshot -d 'run without snapshotting the project first'
 complete -c jailed -n '__jailed_using run; and not __jailed_first_argument run' -F
 
 # explain AGENT [--json]
@@ -139,6 +158,21 @@ complete -c jailed -n '__jailed_first_argument cache' -a clear -d 'drop every ca
 complete -c jailed -n '__jailed_cache_action list' -l json -d 'print JSON'
 complete -c jailed -n '__jailed_cache_action gc' -l older-than -x -d 'drop entries not used within DURATION (30d, 12h, ...)'
 
+# snapshots list [--json] | prune
+complete -c jailed -n '__jailed_first_argument snapshots' -a list -d "list the project's snapshots"
+complete -c jailed -n '__jailed_first_argument snapshots' -a prune -d 'drop the snapshots beyond the limits'
+complete -c jailed -n '__jailed_snapshots_action list' -l json -d 'print JSON'
+
+# log [--json]
+complete -c jailed -n '__jailed_using log' -l json -d 'print JSON'
+
+# diff [SESSION|SNAPSHOT] [--stat|--name-only] [PATH...], restore [SESSION|SNAPSHOT] [PATH...]
+complete -c jailed -n '__jailed_using diff restore' -F
+complete -c jailed -n '__jailed_using diff' -l stat -d 'one line per changed path and a total'
+complete -c jailed -n '__jailed_using diff' -l name-only -d 'only the changed paths'
+complete -c jailed -n '__jailed_using restore' -l dry-run -d 'only say what would change'
+complete -c jailed -n '__jailed_using restore' -l delete -d 'also remove paths the snapshot did not have'
+
 # hook SHELL, export SHELL
 complete -c jailed -n '__jailed_first_argument hook' -a 'bash zsh fish' -d shell
 complete -c jailed -n '__jailed_using hook' -l shell -x -a 'bash zsh fish' -d 'bash, zsh or fish'
@@ -146,4 +180,4 @@ complete -c jailed -n '__jailed_first_argument export' -a 'bash zsh fish json' -
 complete -c jailed -n '__jailed_using export' -l shell -x -a 'bash zsh fish json' -d 'bash, zsh, fish or json'
 
 # help [COMMAND]
-complete -c jailed -n '__jailed_first_argument help' -a 'init allow edit deny status prune run explain resolve cache hook export doctor help'
+complete -c jailed -n '__jailed_first_argument help' -a 'init allow edit deny status prune run explain resolve cache snapshot snapshots log diff restore hook export doctor help'

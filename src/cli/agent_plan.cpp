@@ -1,8 +1,15 @@
 #include "cli/agent_plan.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "cli/context.hpp"
 #include "cli/output.hpp"
 #include "cli/resolve_agent.hpp"
+#include "cli/session.hpp"
 #include "sandbox/gate.hpp"
 #include "sandbox/landlock.hpp"
 #include "sandbox/launcher.hpp"
@@ -29,12 +36,15 @@ const config::AgentConfig& pick_agent(const config::JailConfig& config, const st
 // The planner of a gated launch: plans the agent and hands the jail over, or says why not and
 // has the helper exit with the status jailed would have; returns the planner's exit status.
 int hand_over_plan(sandbox::Gate& gate, const std::string& jailed_file, const std::string& name, bool by_shim,
-                   const std::vector<std::string>& agent_args) {
+                   const std::vector<std::string>& agent_args, int report_fd) {
   int status;
   try {
     auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
     for (const auto& note : plan.policy.notes) warn(note);
-    return sandbox::hand_over_policy(gate, plan.policy, [](const std::string& why) { error(why); });
+    // While bwrap builds the jail; the helper runs nothing before the hand-over, so the
+    // snapshot is complete before the agent's first instruction.
+    return sandbox::hand_over_policy(
+        gate, plan.policy, [](const std::string& why) { error(why); }, [&] { begin_session(plan, report_fd); });
   } catch (const Error& e) {
     error(e.what());
     status = static_cast<int>(e.code());
@@ -78,24 +88,35 @@ AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bo
 }
 
 int run_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
-              const std::vector<std::string>& agent_args) {
+              const std::vector<std::string>& agent_args, bool no_snapshot) {
   sandbox::check_standard_descriptors().take();
   // Check the sandbox first: without bwrap nothing else matters.
   std::string bwrap = sandbox::find_bwrap().take();
   sandbox::check_user_namespaces(bwrap).take();
   std::string helper = sandbox::find_gate_helper();
+  // With a snapshot jailed waits for the jail (session.hpp); without one it becomes bwrap.
+  int report[2] = {-1, -1};
+  if (!no_snapshot && wants_snapshot(jailed_file) && ::pipe2(report, O_CLOEXEC) != 0) {
+    throw Error(std::string("cannot start the session: ") + std::strerror(errno));
+  }
   if (helper.empty()) {
     // No helper: work the jail out, then start bwrap with the agent as its command.
     auto plan = plan_agent(jailed_file, name, by_shim, agent_args, true);
     for (const auto& note : plan.policy.notes) warn(note);
-    auto launched = sandbox::launch(plan.policy, bwrap);
-    throw Error(launched.error(), ExitCode::no_sandbox);
+    auto start = [&] { throw Error(sandbox::launch(plan.policy, bwrap).error(), ExitCode::no_sandbox); };
+    if (report[0] < 0) start();
+    begin_session(plan, report[1]);
+    return run_session(start, report[0], -1);
   }
   // The gated launch (gate.hpp): bwrap starts now, a planner hands the jail over meanwhile.
-  auto failed = sandbox::launch_gated(bwrap, helper, [&](sandbox::Gate& gate) {
-    return hand_over_plan(gate, jailed_file, name, by_shim, agent_args);
-  });
-  throw Error(failed.error(), ExitCode::no_sandbox);
+  auto start = [&] {
+    auto failed = sandbox::launch_gated(bwrap, helper, [&](sandbox::Gate& gate) {
+      return hand_over_plan(gate, jailed_file, name, by_shim, agent_args, report[1]);
+    });
+    throw Error(failed.error(), ExitCode::no_sandbox);
+  };
+  if (report[0] < 0) start();
+  return run_session(start, report[0], report[1]);
 }
 
 }  // namespace jailed::cli

@@ -24,8 +24,10 @@ struct AgentPlan {
 AgentPlan plan_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
                      const std::vector<std::string>& agent_args, bool launch);
 
-// Launches the agent in its sandbox; returns only on failure (as an exit status).
+// Launches the agent in its sandbox. Without a snapshot (`no_snapshot`, JAILED_NO_SNAPSHOT or
+// snapshot = off) jailed becomes bwrap and returns only on failure; with one it waits for the
+// session (session.hpp) and returns the agent's exit status.
 int run_agent(const std::string& jailed_file, const std::string& name, bool by_shim,
-              const std::vector<std::string>& agent_args);
+              const std::vector<std::string>& agent_args, bool no_snapshot = false);
 
 }  // namespace jailed::cli

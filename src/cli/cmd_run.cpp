@@ -1,5 +1,5 @@
-// jailed run [-C DIR] AGENT [--] [ARGS...]: runs an agent of the nearest .jailed (or of DIR's)
-// in its sandbox.
+// jailed run [-C DIR] [--no-snapshot] AGENT [--] [ARGS...]: runs an agent of the nearest .jailed (or
+// of DIR's) in its sandbox.
 #include "cli/agent_plan.hpp"
 #include "cli/commands.hpp"
 #include "cli/options.hpp"
@@ -26,19 +26,28 @@ std::string locate_from(const std::string& dir) {
 int cmd_run(const Args& args) {
   // Everything after the agent name belongs to the agent, so `jailed run crush --help`
   // reaches crush; jailed's own options can only come before the name.
+  const OptionTable options = {{{"directory", OptionKind::value, "the project of DIR's nearest .jailed (also -C DIR)"},
+                                {"no-snapshot", OptionKind::flag, "run without snapshotting the project first"}}};
   size_t first = 0;
   std::string dir;
-  if (first + 1 < args.size() && (args[first] == "-C" || args[first] == "--directory")) {
-    dir = args[first + 1];
-    first += 2;
-  } else if (first < args.size() && args[first].size() > 2 && args[first].compare(0, 2, "-C") == 0) {
-    dir = args[first].substr(2);
-    first += 1;
+  bool no_snapshot = false;
+  while (first < args.size()) {
+    if (args[first] == "--no-snapshot") {
+      no_snapshot = true;
+      first += 1;
+    } else if (first + 1 < args.size() && (args[first] == "-C" || args[first] == "--directory")) {
+      dir = args[first + 1];
+      first += 2;
+    } else if (args[first].size() > 2 && args[first].compare(0, 2, "-C") == 0) {
+      dir = args[first].substr(2);
+      first += 1;
+    } else {
+      break;
+    }
   }
   if (first < args.size() && args[first] == "--") ++first;
   if (first == args.size() || args[first].empty() || args[first][0] == '-') {
-    if (!parse_options(command_named("run"), Args(args.begin() + static_cast<long>(dir.empty() ? 0 : 2), args.end()),
-                       {{{"directory", OptionKind::value, "the project of DIR's nearest .jailed (also -C DIR)"}}})) {
+    if (!parse_options(command_named("run"), Args(args.begin() + static_cast<long>(first), args.end()), options)) {
       return 0;
     }
     throw Error("jailed run: which agent? (jailed run [-C DIR] AGENT [ARGS...]; 'jailed status' lists them)",
@@ -48,7 +57,7 @@ int cmd_run(const Args& args) {
   size_t rest = first + 1;
   if (rest < args.size() && args[rest] == "--") ++rest;
   std::string file = locate_from(dir);
-  return run_agent(file, agent, false, Args(args.begin() + static_cast<long>(rest), args.end()));
+  return run_agent(file, agent, false, Args(args.begin() + static_cast<long>(rest), args.end()), no_snapshot);
 }
 
 }  // namespace jailed::cli

@@ -30,9 +30,9 @@ const std::vector<Command>& commands() {
        "  jailed status --all --json     every trust record, for scripts\n"},
       {"prune", "", "forget trust records of files that no longer exist", cmd_prune, false,
        "  jailed prune\n"},
-      {"run", "[-C DIR] AGENT [--] [ARGS...]", "run an agent of the nearest .jailed (or DIR's) in its sandbox", cmd_run,
-       false,
-       "  jailed run crush               what jailed-crush does\n"
+      {"run", "[-C DIR] [--no-snapshot] AGENT [--] [ARGS...]",
+       "run an agent of the nearest .jailed (or DIR's) in its sandbox", cmd_run, false,
+       "  jailed run crush               what jailed-crush does, after a snapshot of the project\n"
        "  jailed run -C ~/src/app crush  the agent of another project, from anywhere\n"
        "  jailed run crush -- --help     arguments after the agent go to it\n"},
       {"explain", "AGENT [--json]", "show an agent's sandbox in words and the exact bwrap argv", cmd_explain, false,
@@ -48,6 +48,23 @@ const std::vector<Command>& commands() {
        "  jailed cache list              what is cached, for which project\n"
        "  jailed cache gc --older-than 30d\n"
        "  jailed cache clear             drop everything and its GC roots (before uninstalling)\n"},
+      {"snapshot", "", "snapshot the nearest .jailed's project now", cmd_snapshot, false,
+       "  jailed snapshot                before you change something by hand\n"},
+      {"snapshots", "list [--json] | prune", "list the project's snapshots, or drop those beyond its limits",
+       cmd_snapshots, false,
+       "  jailed snapshots list --json\n"
+       "  jailed snapshots prune         apply snapshot-keep and snapshot-max-total now\n"},
+      {"log", "[--json]", "list the agent sessions in the project and what they changed", cmd_log, false,
+       "  jailed log                     sessions, newest last, with what each changed\n"},
+      {"diff", "[SESSION|SNAPSHOT] [--stat|--name-only] [PATH...]", "show what changed since a snapshot", cmd_diff,
+       false,
+       "  jailed diff                    what the last session changed\n"
+       "  jailed diff s3 --stat src      since snapshot 3, under src, as counts\n"},
+      {"restore", "[SESSION|SNAPSHOT] [PATH...] [--dry-run] [--delete]",
+       "bring the project or some paths back to a snapshot", cmd_restore, false,
+       "  jailed restore --dry-run       what undoing the last session would change\n"
+       "  jailed restore src/main.c      one file as it was before the last session\n"
+       "  jailed restore --delete        the whole tree, removing files made since\n"},
       {"hook", "SHELL", "print the prompt hook for bash, zsh or fish", cmd_hook, false,
        "  eval \"$(jailed hook bash)\"     in ~/.bashrc (zsh likewise)\n"
        "  jailed hook fish | source      in ~/.config/fish/config.fish\n"},

@@ -44,6 +44,11 @@ int cmd_resolve(const Args&);
 int cmd_cache(const Args&);
 int cmd_doctor(const Args&);
 int cmd_help(const Args&);
+int cmd_snapshot(const Args&);
+int cmd_snapshots(const Args&);
+int cmd_log(const Args&);
+int cmd_diff(const Args&);
+int cmd_restore(const Args&);
 int cmd_complete(const Args&);
 
 }  // namespace jailed::cli

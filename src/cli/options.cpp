@@ -42,9 +42,16 @@ std::optional<ParsedOptions> parse_options(const Command& command, const Args& a
   po::options_description options = describe(table);
   po::positional_options_description positional;
   if (table.positional) positional.add(table.positional, 1);
+  // Operands are a hidden option: parsed, never listed in --help.
+  po::options_description hidden, all;
+  if (table.operands) {
+    hidden.add_options()("__operands", po::value<std::vector<std::string>>(), "");
+    positional.add("__operands", -1);
+  }
+  all.add(options).add(hidden);
   po::variables_map values;
   try {
-    po::store(po::command_line_parser(args).options(options).positional(positional).run(), values);
+    po::store(po::command_line_parser(args).options(all).positional(positional).run(), values);
     po::notify(values);
   } catch (const po::unknown_option& e) {
     std::vector<std::string> known;
@@ -62,6 +69,7 @@ std::optional<ParsedOptions> parse_options(const Command& command, const Args& a
     return std::nullopt;
   }
   ParsedOptions parsed;
+  if (table.operands && values.count("__operands")) parsed.set_operands(values["__operands"].as<std::vector<std::string>>());
   for (const auto& option : table.options) {
     if (!values.count(option.name)) continue;
     parsed.set(option.name, option.kind == OptionKind::flag ? std::string() : values[option.name].as<std::string>());

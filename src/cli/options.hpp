@@ -25,6 +25,7 @@ struct OptionSpec {
 struct OptionTable {
   std::vector<OptionSpec> options;
   const char* positional = nullptr;  // the value option the one positional argument fills, if any
+  bool operands = false;             // any number of positional arguments (ParsedOptions::operands)
 };
 
 // What a command line said, by option name.
@@ -39,8 +40,12 @@ class ParsedOptions {
     auto found = m_values.find(name);
     return found == m_values.end() ? std::string() : found->second;
   }
+  // Returns the positional arguments of a table with `operands`, in order.
+  const std::vector<std::string>& operands() const { return m_operands; }
+  void set_operands(std::vector<std::string> operands) { m_operands = std::move(operands); }
 
  private:
+  std::vector<std::string> m_operands;
   std::map<std::string, std::string, std::less<>> m_values;
 };
 

@@ -77,6 +77,7 @@ std::vector<Value>* list_of(AgentConfig& agent, const std::string& key) {
   if (key == "env") return &agent.env;
   if (key == "setenv") return &agent.setenv;
   if (key == "bind-ports") return &agent.bind_ports;
+  if (key == "snapshot-exclude") return &agent.snapshot_exclude;
   return nullptr;
 }
 
@@ -132,6 +133,16 @@ Status apply_section(AgentConfig& agent, const Section& section, const std::stri
       agent.processes = Value{first, origin};
     } else if (entry.key == "memory") {
       agent.memory = Value{first, origin};
+    } else if (entry.key == "snapshot") {
+      parse_bool(first, agent.snapshot);
+    } else if (entry.key == "snapshot-max-size" || entry.key == "snapshot-keep" || entry.key == "snapshot-max-total") {
+      uint64_t number = 0;  // validated before
+      if (entry.key == "snapshot-keep" ? parse_count(first, number) : parse_size(first, number)) {
+        auto& field = entry.key == "snapshot-keep"       ? agent.snapshot_keep
+                      : entry.key == "snapshot-max-size" ? agent.snapshot_max_size
+                                                         : agent.snapshot_max_total;
+        field = static_cast<int64_t>(number);
+      }
     } else {
       return fail(at(label, entry.line) + "key \"" + entry.key + "\" is not supported here");
     }

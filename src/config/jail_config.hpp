@@ -1,6 +1,7 @@
 // The merged configuration of a project's agents: presets, user config and .jailed combined.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -59,6 +60,12 @@ struct AgentConfig {
   std::optional<Value> memory;
   std::vector<Value> bind_ports;   // TCP ports the agent may bind (network = on)
   bool from_preset = false;        // a preset (built-in or user) defines this agent
+  // Snapshots of the project ([jail] and global config only: the same for every agent).
+  bool snapshot = true;
+  std::vector<Value> snapshot_exclude;
+  int64_t snapshot_max_size = 1LL << 30;
+  int64_t snapshot_keep = 20;
+  int64_t snapshot_max_total = 2LL << 30;
 };
 
 // A file besides the project's .jailed that its configuration is merged from: part of what

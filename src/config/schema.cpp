@@ -42,6 +42,11 @@ std::vector<KeySpec> make_specs() {
       {"processes", T::count, {}, false, "4096", "most processes and threads running at once in the jail"},
       {"memory", T::size, {}, false, "8G", "most heap and other data memory each process may use"},
       {"bind-ports", T::ports, {}, false, "none", "TCP ports the agent may listen on with network = on"},
+      {"snapshot", T::boolean, {}, false, "on", "snapshot the project before each session"},
+      {"snapshot-exclude", T::list, {}, false, "none", "patterns of paths snapshots leave out (node_modules, target)"},
+      {"snapshot-max-size", T::size, {}, false, "1G", "a project bigger than this is not snapshotted"},
+      {"snapshot-keep", T::count, {}, false, "20", "how many snapshots of the project are kept"},
+      {"snapshot-max-total", T::size, {}, false, "2G", "disk space the project's snapshots may use"},
   };
 }
 
@@ -86,6 +91,10 @@ std::optional<std::string> check_entry(const Entry& entry, const Section& sectio
   }
   if (spec->agent_only && section.kind == SectionKind::jail) {
     return "key " + quoted_key + " belongs in an [agent NAME] section";
+  }
+  // Snapshots are of the project, whichever agent runs: one setting for all of them.
+  if (util::starts_with(entry.key, "snapshot") && section.kind == SectionKind::agent) {
+    return "key " + quoted_key + " applies to the whole project: set it in [jail] (or in the global config)";
   }
   for (const auto& value : entry.values) {
     // A '#' after the value is data (flake refs hold one), so `key = value # note` makes the

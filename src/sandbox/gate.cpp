@@ -326,7 +326,7 @@ Status launch_gated(const std::string& bwrap, const std::string& helper, const s
   return failed;
 }
 
-Status hand_over(Gate& gate, const Policy& policy) {
+Status hand_over(Gate& gate, const Policy& policy, const std::function<void()>& before_run) {
   auto files = data_files(policy);
   if (!files) return files.failure();
   if (files->size() > gate.data.size()) return fail("refusing to start: the jail needs more data files than jailed passes");
@@ -365,6 +365,7 @@ Status hand_over(Gate& gate, const Policy& policy) {
       return added;
     }
   }
+  if (before_run) before_run();
   auto sent = send_hand_over(gate.planner_end, run_message(landlock_rules(policy), policy.command, extras), ruleset);
   if (ruleset >= 0) ::close(ruleset);
   return sent;
@@ -389,8 +390,9 @@ void hand_over_failure(Gate& gate, int status) {
   (void)send_hand_over(gate.planner_end, message, -1);
 }
 
-int hand_over_policy(Gate& gate, const Policy& policy, const std::function<void(const std::string&)>& report) {
-  auto handed = hand_over(gate, policy);
+int hand_over_policy(Gate& gate, const Policy& policy, const std::function<void(const std::string&)>& report,
+                     const std::function<void()>& before_run) {
+  auto handed = hand_over(gate, policy, before_run);
   if (handed) return 0;
   report(handed.error());
   int status = static_cast<int>(ExitCode::no_sandbox);

@@ -44,9 +44,10 @@ struct Gate {
 Status launch_gated(const std::string& bwrap, const std::string& helper, const std::function<int(Gate&)>& planner);
 
 // The planner's part: writes bwrap's options and data files, then sends the helper the ruleset
-// (policy.landlock_helper), the rules and the command. An error leaves the hand-over to
-// hand_over_failure().
-Status hand_over(Gate& gate, const Policy& policy);
+// (policy.landlock_helper), the rules and the command. `before_run`, if given, runs after
+// bwrap has its options and before the helper has the command: while bwrap builds the jail,
+// and before the agent can run. An error leaves the hand-over to hand_over_failure().
+Status hand_over(Gate& gate, const Policy& policy, const std::function<void()>& before_run = {});
 
 // One mount the helper checks before it runs the agent: that the jail shows at `target`, reached
 // without a symlink, the very file jailed resolved (device and inode), on a read-only mount for
@@ -98,6 +99,7 @@ void hand_over_failure(Gate& gate, int status);
 // The planner's last step for a worked-out `policy`: hands it over, or on an error passes the
 // message to `report` and has the helper exit with ExitCode::no_sandbox. Returns the planner's
 // exit status.
-int hand_over_policy(Gate& gate, const Policy& policy, const std::function<void(const std::string&)>& report);
+int hand_over_policy(Gate& gate, const Policy& policy, const std::function<void(const std::string&)>& report,
+                     const std::function<void()>& before_run = {});
 
 }  // namespace jailed::sandbox

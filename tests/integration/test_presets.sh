@@ -13,9 +13,10 @@ PROJECT="$WORK/app"
 write_jailed "$PROJECT" $'[agent tool]\npackage = host:bash\nconfig = ~/.tool.json\n\n[agent plain]\npackage = host:bash'
 out=$("$JAILED" allow "$PROJECT" 2>&1) || { fail "setup: allow" "$out"; exit 1; }
 
-# jrun AGENT SCRIPT: runs SCRIPT with the agent's bash in its jail; sets OUT and RC.
+# jrun AGENT SCRIPT: runs SCRIPT with the agent's bash in its jail; sets OUT and RC. Without a
+# snapshot: OUT is the script's output alone, without the session line.
 jrun() {
-  OUT=$(cd "$PROJECT" && timeout -k 5 30 "$JAILED" run "$1" -c "$2" 2>&1 </dev/null)
+  OUT=$(cd "$PROJECT" && timeout -k 5 30 "$JAILED" run --no-snapshot "$1" -c "$2" 2>&1 </dev/null)
   RC=$?
 }
 

@@ -34,8 +34,9 @@ sys.exit(1 if any(b in data for b in bad) else 0)'; then
 t() { printf '%s [%s]' "$1" "$AS"; }  # a check's name, saying who ran it
 
 # jrun DIR AGENT SCRIPT: runs SCRIPT with the agent's bash (host:bash agents) in DIR; sets OUT, RC.
+# Without a snapshot: OUT is the script's output alone, without the session line.
 jrun() {
-  OUT=$(cd "$1" && timeout -k 5 60 "$JAILED" run "$2" -c "$3" 2>&1 </dev/null)
+  OUT=$(cd "$1" && timeout -k 5 60 "$JAILED" run --no-snapshot "$2" -c "$3" 2>&1 </dev/null)
   RC=$?
 }
 

@@ -27,7 +27,8 @@ TEST_CASE("schema lists the keys in documentation order", "[config]") {
   REQUIRE(names == std::vector<std::string>{"name", "package", "command", "args", "packages", "base-packages",
                                             "readwrite", "readonly", "config", "config-share", "network", "timezone", "workdir",
                                             "git", "env", "setenv", "store", "backend", "tmpfs-size", "processes", "memory",
-                                            "bind-ports"});
+                                            "bind-ports", "snapshot", "snapshot-exclude", "snapshot-max-size",
+                                            "snapshot-keep", "snapshot-max-total"});
   REQUIRE(find_key("network")->type == ValueType::boolean);
   REQUIRE(find_key("network")->default_text == "off");
   REQUIRE(find_key("timezone")->default_text == "on");
@@ -162,4 +163,17 @@ TEST_CASE("schema parses sizes, counts and ports, and refuses the rest", "[confi
   auto size = read_document("[jail]\ntmpfs-size = lots\n", "/p/.jailed");
   REQUIRE(size.ok());
   REQUIRE_FALSE(validate(*size).ok());
+}
+
+TEST_CASE("snapshot keys are project-wide and their sizes and counts are checked", "[config]") {
+  REQUIRE(problem("[jail]\nsnapshot = off\nsnapshot-exclude = node_modules target\nsnapshot-max-size = 500M\n"
+                  "snapshot-keep = 5\nsnapshot-max-total = 2G\n") == "");
+  REQUIRE(problem("[agent x]\nsnapshot = off\n") ==
+          "app/.jailed:2: key \"snapshot\" applies to the whole project: set it in [jail] (or in the global config)");
+  REQUIRE(problem("[jail]\nsnapshot-max-size = lots\n") ==
+          "app/.jailed:2: invalid size \"lots\" for \"snapshot-max-size\" (use a number with K, M, G or T, such as 512M)");
+  REQUIRE(problem("[jail]\nsnapshot-keep = 0\n") ==
+          "app/.jailed:2: invalid number \"0\" for \"snapshot-keep\" (use a whole number above 0)");
+  REQUIRE(problem("[jail]\nsnapshot-keep = 5K\n") ==
+          "app/.jailed:2: invalid number \"5K\" for \"snapshot-keep\" (use a whole number above 0)");
 }
