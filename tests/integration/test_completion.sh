@@ -105,7 +105,7 @@ completion_suite() {
     done
     printf 'export PATH=%q TERM=screen PS1=%q\n' "$PATH0" '$ '
   } > "$envfile"
-  tm new-session -d -s "$sh" -x 200 -y 50 -c "$WORK" \
+  new_session -d -s "$sh" -x 200 -y 50 -c "$WORK" \
     "exec env -i /bin/bash --norc --noprofile -c '. \"\$0\"; exec \"\$@\"' '$envfile' $shell_cmd" || {
     fail "$sh completion: tmux session" "could not start"
     return

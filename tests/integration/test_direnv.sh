@@ -82,7 +82,7 @@ coexist() {
     printf 'export R=%q PATH=%q TERM=screen PS1=%q\n' "$root" "$PATH0" '$ '
     [ -n "$SCENARIO_LOCALE" ] && printf 'export LANG=%s LC_ALL=%s\n' "$SCENARIO_LOCALE" "$SCENARIO_LOCALE"
   } > "$envfile"
-  tm new-session -d -s "$session" -x 200 -y 50 -c "$WORK" \
+  new_session -d -s "$session" -x 200 -y 50 -c "$WORK" \
     "exec env -i /bin/bash --norc --noprofile -c '. \"\$0\"; exec \"\$@\"' '$envfile' $shell_cmd" || {
     fail "$label: tmux session" "could not start"
     return

@@ -35,7 +35,7 @@ interactive() {
     [ -n "$SCENARIO_LOCALE" ] && printf 'export LANG=%s LC_ALL=%s\n' "$SCENARIO_LOCALE" "$SCENARIO_LOCALE"
   } > "$envfile"
   # A clean environment (env -i), then the test's variables, then the shell under test.
-  tm new-session -d -s "$sh" -x 200 -y 50 -c "$WORK" \
+  new_session -d -s "$sh" -x 200 -y 50 -c "$WORK" \
     "exec env -i /bin/bash --norc --noprofile -c '. \"\$0\"; exec \"\$@\"' '$envfile' $shell_cmd" || {
     fail "$sh interactive: tmux session" "could not start"
     return

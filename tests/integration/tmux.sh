@@ -11,6 +11,9 @@ trap 'tm kill-server >/dev/null 2>&1; rm -f "$TMUX_SOCKET_PATH"; cd /; rm -rf "$
 # wait_for CONDITION...: polls until the command succeeds, for up to 30 s (a loaded machine
 # starts a shell with completion slowly; the deadline only matters when something is wrong).
 wait_for() { wait_until 30 "$@"; }
+# new_session ARGS...: tmux new-session, tried again for 10 s: a server whose last session has
+# just ended is still exiting and refuses it.
+new_session() { wait_until 10 tm new-session "$@"; }
 pane() { tm capture-pane -p -J -S -2000 -t "$1" 2>/dev/null; }
 pane_has_text() { [ -n "$(pane "$1" | tr -d ' \n')" ]; }
 # type_line SESSION TEXT: types TEXT, then Enter.
