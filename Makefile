@@ -1,5 +1,5 @@
 # jailed: run AI coding agents in bubblewrap sandboxes, per project.
-# make [all] | test | install | deps | demo | bench | clean     (SANITIZE=1 for ASan/UBSan)
+# make [all] | test | lint | layers | install | deps | demo | bench | clean     (SANITIZE=1 for ASan/UBSan)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -80,13 +80,15 @@ deps_shell := util
 deps_cache := util
 deps_resolve := util config cache
 deps_sandbox := util config resolve cache
+deps_cli := util config trust shim shell cache resolve sandbox
+MODULES := util config trust shim shell cache resolve sandbox cli
 module_objs = $(addprefix $(BUILD)/obj/,$(foreach m,$(1) $(deps_$(1)),$($(m)_SRCS:.cpp=.o)))
 LIB := $(BUILD)/libjailed.a
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/*.cpp))
 UNIT_OBJS := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
 
-.PHONY: all test unit install uninstall deps demo bench clean
+.PHONY: all test unit lint lint-shell lint-cxx layers install uninstall deps demo bench clean
 all: $(BUILD)/jailed $(BUILD)/jailed-landlock
 
 $(BUILD)/obj/%.o: %.cpp
@@ -133,6 +135,47 @@ $(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_a
 	@mkdir -p $(dir $@)
 	$(CXX) -std=c++20 $(WARNINGS) -Isrc -Os -static -nostdlib -ffreestanding -fno-stack-protector -fno-exceptions \
 	  -fno-rtti -fno-asynchronous-unwind-tables -s -o $@ $<
+
+# Static checks: shellcheck over every shell script (zsh and fish files, which it cannot read,
+# get their own shell's syntax check), and clang-tidy (.clang-tidy) over src/ with the build's
+# flags; a checked file is checked again only when it or a header it includes changes.
+SHELL_SCRIPTS := .ci/run bench/run bench/store tests/run shell/jailed.bash completions/jailed.bash \
+                 $(wildcard scripts/*) $(wildcard tests/integration/*.sh)
+ZSH_SCRIPTS := shell/jailed.zsh completions/_jailed
+FISH_SCRIPTS := shell/jailed.fish completions/jailed.fish
+CLANG_TIDY ?= clang-tidy
+TIDY_SRCS := src/main.cpp src/sandbox/seccomp_embed.cpp $(LIB_SRCS)
+TIDY_FLAGS := -std=c++20 $(WARNINGS) -Isrc
+
+lint: lint-shell lint-cxx
+
+lint-shell:
+	shellcheck -x -P SCRIPTDIR $(SHELL_SCRIPTS)
+	for f in $(ZSH_SCRIPTS); do zsh -n "$$f" || exit 1; done
+	for f in $(FISH_SCRIPTS); do fish --no-execute "$$f" || exit 1; done
+
+lint-cxx: $(TIDY_SRCS:%=$(BUILD)/tidy/%.ok)
+
+$(BUILD)/tidy/%.ok: % .clang-tidy
+	@mkdir -p $(dir $@)
+	@$(CXX) $(TIDY_FLAGS) -MM -MP -MT $@ -MF $(@:.ok=.d) $<
+	@echo "$(CLANG_TIDY) $<"
+	@$(CLANG_TIDY) --quiet $< -- $(TIDY_FLAGS) > $(@:.ok=.log) 2>&1 || { grep -v 'warnings\? generated\.$$' $(@:.ok=.log); exit 1; }
+	@touch $@
+
+# The layering, enforced: each module's sources and unit tests include only the module and its
+# deps_*, and its objects link with theirs alone into its unit tests (unit-module-%), so a call
+# into a higher layer fails here rather than in a review.
+empty :=
+space := $(empty) $(empty)
+layers: $(MODULES:%=$(BUILD)/unit-module-%)
+	@fail=0; $(foreach m,$(MODULES),\
+	  allowed='$(subst $(space),|,$(strip $(m) $(deps_$(m))))'; \
+	  if grep -nE '^.include "[a-z_]+/' src/$(m)/*.?pp $(wildcard tests/unit/test_$(m)_*.cpp) | \
+	     grep -vE "^[^:]+:[0-9]+:.include \"($$allowed)/"; then \
+	    echo "layers: src/$(m) and its tests may include only $(strip $(m) $(deps_$(m)))"; fail=1; fi;) \
+	exit $$fail
+	@echo "layers: $(MODULES) link and include only their declared deps"
 
 # Only the unit tests, e.g. while working on one module: make unit ARGS='[config]'
 unit: $(BUILD)/unit_tests
@@ -193,4 +236,4 @@ clean:
 	rm -rf $(BUILD)
 endif
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(BUILD)/tidy -name '*.d' 2>/dev/null)

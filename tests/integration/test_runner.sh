@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test runner itself: a suite counts only when it exits 0 after its end marker, so a suite
 # that crashes, is killed, hangs or stops early fails the run, whatever it printed before.
-. "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2016  # the suites written here expand their own variables
+. "$(dirname "$0")/lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 RUNNER="$HERE/../run"
