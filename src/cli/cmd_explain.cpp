@@ -118,6 +118,7 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
   for (const auto& denial : sandbox::seccomp_denials()) out << "  " << denial << "\n";
   for (const auto& note : policy.notes) out << "note: " << note << "\n";
   std::vector<std::string> quoted;
+  quoted.reserve(argv.size());
   for (const auto& word : argv) quoted.push_back(quote(word));
   out << "\nbwrap argv:\n  " << util::join(quoted, " ") << "\n";
   if (gated) {

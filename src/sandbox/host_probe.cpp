@@ -1,13 +1,11 @@
 // Probing the host: who the caller is, which /etc files exist, what the kernel offers.
-#include <unistd.h>
+#include <unistd.h>  // environ (g++ defines _GNU_SOURCE)
 
 #include "sandbox/landlock.hpp"
 #include "sandbox/policy.hpp"
 #include "util/accounts.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
-
-extern char** environ;
 
 namespace jailed::sandbox {
 namespace {
