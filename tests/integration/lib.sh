@@ -6,6 +6,8 @@ set -u
 
 : "${JAILED:?JAILED must point at the jailed binary}"
 JAILED=$(cd "$(dirname "$JAILED")" && pwd)/$(basename "$JAILED")
+# The checkout, found before a suite changes directory.
+JAILED_REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # Creates a fresh temporary world: HOME and the XDG dirs inside it, cwd at $WORK.
 # Everything lives under one directory removed when the suite exits.
@@ -107,4 +109,31 @@ require_nix_build() {
     finish
     exit 0
   fi
+}
+
+# rerun_as_alice VAR: run by root, runs this suite again as the unprivileged user alice with
+# VAR=alice set; her PASS/FAIL/SKIP lines join this run's. alice is created when missing (and
+# joins nix-users), and runs copies of the build, the tests and the scripts under /tmp: the
+# checkout may sit where she cannot read it (CI clones under /root).
+rerun_as_alice() {
+  local var=$1 name copy out
+  name=$(basename "$0" .sh)
+  if ! id alice >/dev/null 2>&1 &&
+     ! useradd --create-home --shell /bin/bash alice >/dev/null 2>&1; then
+    skip "$name as alice" "the user alice is missing and useradd failed"
+    return
+  fi
+  if getent group nix-users >/dev/null; then usermod -a -G nix-users alice 2>/dev/null; fi
+  copy=$(mktemp -d /tmp/jailed-as-alice.XXXXXX)
+  mkdir -p "$copy/build"
+  cp "$JAILED" "$copy/build/jailed"
+  if [ -e "$(dirname "$JAILED")/jailed-landlock" ]; then cp "$(dirname "$JAILED")/jailed-landlock" "$copy/build/"; fi
+  cp -r "$JAILED_REPO/tests" "$JAILED_REPO/scripts" "$copy/"
+  chmod -R a+rX "$copy"
+  out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 \
+        JAILED='$copy/build/jailed' JAILED_NIX_PROBE='$copy/scripts/nix-can-build' $var=alice \
+        bash '$copy/tests/integration/$(basename "$0")'" 2>&1)
+  rm -rf "$copy"
+  printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) '
+  expect_contains "$name as alice: ran to its end" "END $name" "$out"
 }

@@ -275,14 +275,5 @@ expect_contains "$(t "nested: ... and refuses it")" "x\\u{202e}y/.jailed\": its 
 
 # --- as the unprivileged user ------------------------------------------------------------------
 
-if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_TRUST_AS:-}" ]; then
-  if id alice >/dev/null 2>&1 && su alice -s /bin/sh -c "test -x '$JAILED'" 2>/dev/null; then
-    # The same checks, run by alice in her own world; her lines carry [alice] in their names.
-    alice_out=$(su alice -s /bin/bash -c "cd / && env -i PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 JAILED='$JAILED' JAILED_TRUST_AS=alice bash '$SUITE'" 2>&1)
-    printf '%s\n' "$alice_out" | grep -E '^(PASS|FAIL|SKIP) '
-    expect_contains "test_trust as alice: ran to its end" "END test_trust" "$alice_out"
-  else
-    skip "test_trust as alice" "no user alice who can run $JAILED"
-  fi
-fi
+if [ "$(id -u)" -eq 0 ] && [ -z "${JAILED_TRUST_AS:-}" ]; then rerun_as_alice JAILED_TRUST_AS; fi
 finish
