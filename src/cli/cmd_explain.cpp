@@ -190,6 +190,7 @@ void write_text(std::ostream& out, const AgentPlan& plan, const std::vector<std:
   for (const auto& line : policy.unprotected) out << "  " << line << "\n";
   for (const auto& note : policy.notes) out << "note: " << note << "\n";
   std::vector<std::string> quoted;
+  quoted.reserve(argv.size());
   for (const auto& word : argv) quoted.push_back(quote(word));
   out << "\nbwrap argv:\n  " << util::join(quoted, " ") << "\n";
   if (gated) {

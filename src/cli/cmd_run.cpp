@@ -53,7 +53,7 @@ int cmd_run(const Args& args) {
     throw Error("jailed run: which agent? (jailed run [-C DIR] AGENT [ARGS...]; 'jailed status' lists them)",
                 ExitCode::usage);
   }
-  std::string agent = args[first];
+  const std::string& agent = args[first];
   size_t rest = first + 1;
   if (rest < args.size() && args[rest] == "--") ++rest;
   std::string file = locate_from(dir);

@@ -150,7 +150,7 @@ int dispatch(const Args& args) {
   for (const auto& command : commands()) {
     if (first == command.name) return command.run(Args(args.begin() + 1, args.end()));
   }
-  throw Error("unknown command " + (first.size() > 0 && first[0] == '-' ? "option " : std::string()) + "\"" + first +
+  throw Error("unknown command " + (!first.empty() && first[0] == '-' ? "option " : std::string()) + "\"" + first +
                   "\"" + util::did_you_mean(first, visible_command_names()) + " (see 'jailed --help')",
               ExitCode::usage);
 }

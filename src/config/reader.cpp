@@ -36,8 +36,8 @@ class Parser {
     return fail(shown_file(m_doc.file) + ":" + std::to_string(line) + ": " + what, ExitCode::bad_config);
   }
   std::optional<Failure> parse_line(std::string_view line, int number);
-  std::optional<Failure> parse_header(std::string_view line, int number);
-  std::optional<Failure> parse_entry(std::string_view line, int number);
+  std::optional<Failure> parse_header(std::string_view text, int number);
+  std::optional<Failure> parse_entry(std::string_view text, int number);
   std::optional<Failure> split_words(std::string_view text, const std::string& key, int number,
                                      std::vector<std::string>& words) const;
 

@@ -32,6 +32,7 @@ bool is_dir(const std::string& path) {
 
 std::vector<std::string> spec_texts(const std::vector<NixSpec>& specs) {
   std::vector<std::string> out;
+  out.reserve(specs.size());
   for (const auto& spec : specs) out.push_back(spec.text);
   return out;
 }

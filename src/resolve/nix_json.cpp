@@ -10,15 +10,24 @@ struct Json {
   enum class Kind { null, boolean, number, string, array, object } kind = Kind::null;
   std::string text;  // string value, or the literal of a number/boolean
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;
+  // A vector of a type still incomplete here is standard C++; a std::pair of one is not.
+  struct Member;
+  std::vector<Member> members;
 
-  const Json* member(const std::string& name) const {
-    for (const auto& [key, value] : members) {
-      if (key == name) return &value;
-    }
-    return nullptr;
-  }
+  const Json* member(const std::string& name) const;
 };
+
+struct Json::Member {
+  std::string key;
+  Json value;
+};
+
+const Json* Json::member(const std::string& name) const {
+  for (const auto& [key, value] : members) {
+    if (key == name) return &value;
+  }
+  return nullptr;
+}
 
 class Parser {
  public:
@@ -94,7 +103,7 @@ class Parser {
       ++m_pos;
       Json value;
       if (!parse(value, depth + 1)) return false;
-      out.members.emplace_back(std::move(key), std::move(value));
+      out.members.push_back({std::move(key), std::move(value)});
       skip_blanks();
       if (m_pos < m_text.size() && m_text[m_pos] == ',') { ++m_pos; continue; }
       if (m_pos < m_text.size() && m_text[m_pos] == '}') return ++m_pos, true;

@@ -1,6 +1,6 @@
 // Probing the host: who the caller is, which /etc files exist, what the kernel offers.
 #include <sys/stat.h>
-#include <unistd.h>
+#include <unistd.h>  // environ (g++ defines _GNU_SOURCE)
 
 #include <algorithm>
 #include <iterator>
@@ -10,8 +10,6 @@
 #include "util/accounts.hpp"
 #include "util/files.hpp"
 #include "util/paths.hpp"
-
-extern char** environ;
 
 namespace jailed::sandbox {
 namespace {

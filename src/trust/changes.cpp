@@ -23,15 +23,16 @@ std::vector<EntryChange> entry_changes(const LocalTree& before, const LocalTree&
   }
   for (const auto& [path, entry] : old_entries) out[path] = EntryChange{path, How::removed, *entry, std::nullopt};
   std::vector<EntryChange> listed;
+  listed.reserve(out.size());
   for (auto& [path, change] : out) listed.push_back(std::move(change));
   return listed;
 }
 
-Change flake_change(How how, const LocalTree* before, const LocalTree* after) {
+Change flake_change(How how, const std::string& dir, const LocalTree* before, const LocalTree* after) {
   Change change;
   change.part = Part::flake;
   change.how = how;
-  change.label = after ? after->dir : before->dir;
+  change.label = dir;
   // A flake that appeared or went away is listed against an empty tree.
   LocalTree empty;
   const LocalTree& old = before ? *before : empty;
@@ -75,11 +76,11 @@ std::vector<Change> changes_between(const Subject& before, const Subject& after)
   for (const auto& [dir, pair] : trees) {
     auto [old, now] = pair;
     if (!old) {
-      out.push_back(flake_change(How::added, nullptr, now));
+      out.push_back(flake_change(How::added, dir, nullptr, now));
     } else if (!now) {
-      out.push_back(flake_change(How::removed, old, nullptr));
+      out.push_back(flake_change(How::removed, dir, old, nullptr));
     } else if (old->digest != now->digest) {
-      out.push_back(flake_change(How::changed, old, now));
+      out.push_back(flake_change(How::changed, dir, old, now));
     }
   }
   return out;

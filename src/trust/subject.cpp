@@ -77,7 +77,7 @@ LocalTree local_tree(const std::string& dir, Result<util::Tree> tree) {
 std::string trust_hash(const Subject& subject) {
   std::string material = subject.real_path + "\n" + subject.content;
   if (!subject.trees.empty()) {
-    material += std::string("\0local-inputs\0", 15);
+    material += std::string("\0local-inputs\0\0", 15);  // two NULs end the marker: hashes stay as they were
     for (const auto& tree : subject.trees) material += tree.dir + '\0' + tree.digest + '\0';
   }
   if (!subject.sources.empty()) {

@@ -4,15 +4,13 @@
 #include <poll.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#include <unistd.h>  // environ (g++ defines _GNU_SOURCE)
 
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
 #include "util/strings.hpp"
-
-extern char** environ;
 
 namespace jailed::util {
 namespace {

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by test_shell_{bash,zsh,fish}.sh: scenarios that drive a shell's prompt hook.
 #
 # A suite sets, before calling shell_setup:
@@ -136,7 +137,7 @@ shown() {
         continue
       fi
       case $c in
-        '"' | '\') out+="\\$c" ;;
+        '"' | \\) out+="\\$c" ;;
         [[:print:]]) out+=$c ;;
         *) out+=$(printf '\\x%02x' "'$c") ;;
       esac

@@ -1,4 +1,6 @@
+#!/usr/bin/env bash
 # The command line as a user meets it: help, version, status, explain, doctor, exit codes.
+# shellcheck disable=SC2016  # the agent's shell expands the single-quoted commands
 . "$(dirname "$0")/lib.sh"
 require_tools test_cli python3
 

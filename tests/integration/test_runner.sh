@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test runner itself: a suite counts only when it exits 0 after its end marker, so a suite
 # that crashes, is killed, hangs or stops early fails the run, whatever it printed before.
-. "$(dirname "$0")/lib.sh"
 # shellcheck disable=SC2016  # the suites written here expand their own variables
+. "$(dirname "$0")/lib.sh"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 RUNNER="$HERE/../run"
@@ -71,5 +71,29 @@ expect_eq "runner: an unknown suite fails the run" 1 "$RC"
 # Every suite given at once: failures add up, and the good one still counts.
 OUT=$(JAILED_TEST_SUITES="$SUITES" JAILED_TEST_TIMEOUT=3 "$RUNNER" "$BUILD" 2>&1)
 expect_eq "runner: all suites in one run" "8 passed, 6 failed" "$(printf '%s\n' "$OUT" | tail -n 1)"
+
+# With -j, suites run at once, their output still shown whole and in order.
+OUT=$(JAILED_TEST_SUITES="$SUITES" JAILED_TEST_TIMEOUT=3 "$RUNNER" -j 4 "$BUILD" 2>&1)
+expect_eq "runner -j: the same counts" "8 passed, 6 failed" "$(printf '%s\n' "$OUT" | tail -n 1)"
+expect_eq "runner -j: suites reported in order" \
+  "$(printf '== %s\n' test_dies test_exit_after_marker test_fails test_good test_hangs test_killed test_no_marker test_skips)" \
+  "$(printf '%s\n' "$OUT" | grep '^== ')"
+expect_contains "runner -j: a crash still names the suite" "FAIL test_dies: the suite exited with status 1" "$OUT"
+
+# Two suites that each wait for the other pass only when they run at the same time.
+MEET="$WORLD/meet"
+PAIR="$WORLD/pair"
+mkdir -p "$PAIR"
+cp "$HERE/lib.sh" "$PAIR/lib.sh"
+for side in a b; do
+  other=$([ $side = a ] && echo b || echo a)
+  printf '#!/usr/bin/env bash\n. "$(dirname "$0")/lib.sh"\n%s\n' \
+    "touch '$MEET/$side'; if wait_until 2 test -e '$MEET/$other'; then pass '$side met $other'; else fail '$side met $other' 'never came'; fi; finish" \
+    > "$PAIR/test_meet_$side.sh"
+done
+pair() { rm -rf "$MEET"; mkdir -p "$MEET"; JAILED_TEST_SUITES="$PAIR" "$RUNNER" "$@" "$BUILD" 2>&1 | tail -n 1; }
+expect_eq "runner -j2: two suites run at once" "2 passed, 0 failed" "$(pair -j2)"
+expect_eq "runner -j2: control: one at a time, the first waits in vain" "1 passed, 1 failed" "$(pair -j 1)"
+check_fails "runner: -j wants a number" "$RUNNER" -j x "$BUILD"
 
 finish

@@ -104,7 +104,9 @@ s=pc_array
 expect_key "PROMPT_COMMAND array: stays an array" $s kind "declare -a"
 expect_key "PROMPT_COMMAND array: one jailed entry after sourcing twice" $s count 3
 expect_key "PROMPT_COMMAND array: jailed first" $s e0 "_jailed_hook"
+# shellcheck disable=SC2016  # the entries are compared as text
 expect_key "PROMPT_COMMAND array: user's 1st entry kept" $s e1 'echo "a $?" >>"$OUT/mine.log"'
+# shellcheck disable=SC2016
 expect_key "PROMPT_COMMAND array: user's 2nd entry kept" $s e2 'echo b >>"$OUT/mine.log"'
 expect_key "PROMPT_COMMAND array: user's hooks run and see \$?" $s mine.log $'a 7\nb\na 4\nb\na 9\nb'
 expect_key "PROMPT_COMMAND array: loaded" $s in.JAILED_DIR "$p"

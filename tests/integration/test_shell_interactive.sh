@@ -18,6 +18,7 @@ W="$WORK/"$'w $(touch CANARY1) `touch CANARY2` \' " x'
 allowed_project "$P"
 allowed_project "$W"
 
+# shellcheck disable=SC2031  # each scenario sets OUT before reading its files
 out() { cat -- "$OUT/$1" 2>/dev/null || printf '<missing>'; }
 
 interactive() {
@@ -97,6 +98,7 @@ interactive() {
 
   [ -n "${DEBUG_PANE:-}" ] && pane "$sh" >&2
   type_line "$sh" "exit"
+  # shellcheck disable=SC2016  # eval expands $sh
   wait_for eval '! tm has-session -t "$sh" 2>/dev/null' || tm kill-session -t "$sh" 2>/dev/null
 }
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Driving real interactive shells in tmux, for suites that source it after lib.sh: a private
 # tmux server per suite, typing into panes, waiting for what the typed commands leave behind.
 # The suite sets OUT (where typed commands write their results) and uses `tm` for tmux.
