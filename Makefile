@@ -166,7 +166,7 @@ $(BUILD)/jailed-landlock: src/sandbox/landlock_helper.cpp src/sandbox/landlock_a
 # Static checks: shellcheck over every shell script (zsh and fish files, which it cannot read,
 # get their own shell's syntax check), and clang-tidy (.clang-tidy) over src/ with the build's
 # flags; a checked file is checked again only when it or a header it includes changes.
-SHELL_SCRIPTS := .ci/run bench/run bench/store tests/run shell/jailed.bash completions/jailed.bash \
+SHELL_SCRIPTS := .ci/run bench/run bench/store bench/probe bench/snapshot tests/run shell/jailed.bash completions/jailed.bash \
                  $(wildcard scripts/*) $(wildcard tests/integration/*.sh)
 ZSH_SCRIPTS := shell/jailed.zsh completions/_jailed
 FISH_SCRIPTS := shell/jailed.fish completions/jailed.fish

@@ -27,6 +27,7 @@ printf '%s' "$PATH" > "$OUT/$name.path"
 EOF
 chmod 755 "$WORLD/snap"
 
+# shellcheck disable=SC2031  # OUT is set once, before any subshell
 out() { cat -- "$OUT/$1" 2>/dev/null || printf '<missing>'; }
 
 # layout ROOT: ROOT/p holds an allowed .jailed and an .envrc; ROOT/p/sub an .envrc of its own;
@@ -40,8 +41,9 @@ layout() {
   mkdir -p "$root/e"
   printf 'export FOO=e\nPATH_add ebin\n' > "$root/e/.envrc"
   allowed_project "$root/e/j"
-  direnv allow "$root/p" && direnv allow "$root/p/sub" && direnv allow "$root/e" ||
+  if ! { direnv allow "$root/p" && direnv allow "$root/p/sub" && direnv allow "$root/e"; }; then
     fail "direnv: allow the .envrc files" "direnv allow failed"
+  fi
 }
 
 # inside LABEL NAME: the shell at snapshot NAME has exactly its project's shim dir on PATH and
@@ -151,6 +153,7 @@ coexist() {
   [ -n "${DEBUG_PANE:-}" ] && pane "$session" >&2
   expect_not_contains "$label: no error in the pane" "rror" "$(pane "$session" | grep -v '^\$ ')"
   type_line "$session" "exit"
+  # shellcheck disable=SC2016  # eval expands it at each poll
   wait_for eval '! tm has-session -t "$session" 2>/dev/null' || tm kill-session -t "$session" 2>/dev/null
 }
 

@@ -3,6 +3,7 @@
 # README's lines to its start-up files, and starts login shells (bash -l, zsh -l, fish -l):
 # no error, the hook is installed, doctor sees it in that shell, completions are found, a
 # project loads. Then `make uninstall`: the open shell's hook stays silent.
+# shellcheck disable=SC2016,SC2088  # the lines are written for the login shells to expand
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 require_tools install make

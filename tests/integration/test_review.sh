@@ -3,6 +3,7 @@
 # on a terminal (script(1) gives it one), asks before trusting; edit opens the editor and then
 # reviews; allow checks the setup (file:line), refuses projects and grants that reach the whole
 # home, credential stores or jailed's own files; run -C DIR; -V, examples, unknown actions.
+# shellcheck disable=SC2016  # the editor and the jail expand the single-quoted scripts
 . "$(dirname "$0")/lib.sh"
 require_tools review script bwrap
 
