@@ -138,3 +138,9 @@ rerun_as_alice() {
   printf '%s\n' "$out" | grep -E '^(PASS|FAIL|SKIP) '
   expect_contains "$name as alice: ran to its end" "END $name" "$out"
 }
+
+# without_session_line TEXT: TEXT without the line jailed prints when an agent's session ends
+# (what it changed), for checks of what the agent itself printed.
+without_session_line() {
+  printf '%s\n' "$1" | grep -vE '^jailed: .*( changed nothing in the project|[0-9]+ added, [0-9]+ changed, [0-9]+ deleted \(review: jailed diff)' || true
+}

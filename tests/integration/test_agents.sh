@@ -26,6 +26,7 @@ jrun() {
   local dir=$1
   shift
   OUT=$(cd "$dir" && timeout -k 5 180 "$JAILED" run "$@" 2>&1 </dev/null)
+  OUT=$(without_session_line "$OUT")
 }
 
 # ---- 1. install-shaped fixtures ----------------------------------------------------------

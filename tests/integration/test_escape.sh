@@ -20,6 +20,7 @@ ROOT=; [ "$(id -u)" -eq 0 ] && ROOT=1
 jrun() {
   OUT=$(cd "$1" && timeout -k 5 60 "$JAILED" run "$2" -c "$3" 2>&1 </dev/null)
   RC=$?
+  OUT=$(without_session_line "$OUT")
 }
 
 # old_bwrap DIR SCRIPT [BWRAP OPTIONS...]: runs SCRIPT in a jail made as jailed made it before

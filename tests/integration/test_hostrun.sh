@@ -26,6 +26,7 @@ t() { printf '%s [%s]' "$1" "$AS"; }  # a check's name, saying who ran it
 jrun() {
   OUT=$(cd "$1" && timeout -k 5 60 "$JAILED" run "$2" -c "$3" 2>&1 </dev/null)
   RC=$?
+  OUT=$(without_session_line "$OUT")
 }
 
 # project DIR [GIT_MODE]: a repository with one commit and a host:bash agent "a", allowed.

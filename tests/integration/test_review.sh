@@ -148,7 +148,7 @@ expect_eq "control: a directory of the home is allowed" 0 "$ALLOW_RC"
 mkdir -p "$WORLD/other/me"
 grant "readonly = $WORLD/other"
 expect_eq "control: a directory outside the home is granted" 0 "$ALLOW_RC"
-out=$(cd "$S" && "$JAILED" run demo -c 'echo ran' 2>&1)
+out=$(without_session_line "$(cd "$S" && "$JAILED" run demo -c 'echo ran' 2>&1)")
 expect_eq "control: ... and the agent runs" "ran" "$out"
 out=$(cd "$S" && HOME="$WORLD/other/me" "$JAILED" run demo -c 'echo ran' 2>&1)
 expect_eq "a launch refuses a grant that holds the home (exit 4)" 4 "$?"
@@ -171,9 +171,9 @@ rm "$HOME/.jailed"
 write_jailed "$P" $'[agent demo]\npackage = host:bash'
 "$JAILED" allow "$P" >/dev/null 2>&1
 mkdir -p "$P/sub"
-out=$(cd / && "$JAILED" run -C "$P/sub" demo -c 'echo "ran in $PWD"' 2>&1)
+out=$(without_session_line "$(cd / && "$JAILED" run -C "$P/sub" demo -c 'echo "ran in $PWD"' 2>&1)")
 expect_eq "run -C DIR: the agent of DIR's project, from elsewhere" "ran in $P" "$out"
-out=$(cd / && "$JAILED" run --directory "$P" demo -c 'echo ran' 2>&1)
+out=$(without_session_line "$(cd / && "$JAILED" run --directory "$P" demo -c 'echo ran' 2>&1)")
 expect_eq "run --directory DIR" "ran" "$out"
 out=$(cd / && "$JAILED" run -C "$WORK" demo -c true 2>&1)
 expect_contains "run -C DIR without a project: says so" "no .jailed in $WORK" "$out"

@@ -13,13 +13,14 @@ new_world
 T=${JAILED_SNAPSHOT_AS:+[$JAILED_SNAPSHOT_AS] }
 t() { printf '%s%s' "$T" "$1"; }
 
-# manifest DIR: every path beneath DIR but node_modules (excluded from snapshots) with kind,
-# mode, SHA-256 or link target; names are written with Python's repr, so newlines and invalid
-# UTF-8 stay one line each.
+# manifest DIR: every path beneath DIR but node_modules (excluded from snapshots) and the empty
+# placeholders a launch leaves where agents' settings would go, with kind, mode, SHA-256 or link
+# target; names are written with Python's repr, so newlines and invalid UTF-8 stay one line each.
 manifest() {
   python3 - "$1" <<'PY'
 import hashlib, os, stat, sys
 root = os.fsencode(sys.argv[1])
+PLACEHOLDERS = {b".claude", b".codex", b".gemini", b".vscode", b".direnv"}
 for top, dirs, files in os.walk(root):
     dirs.sort()
     if top == root and b"node_modules" in dirs:
@@ -27,6 +28,8 @@ for top, dirs, files in os.walk(root):
     for name in sorted(dirs + files):
         path = os.path.join(top, name)
         st = os.lstat(path)
+        if top == root and name in PLACEHOLDERS and stat.S_ISDIR(st.st_mode) and not os.listdir(path):
+            continue
         rel = os.path.relpath(path, root)
         if stat.S_ISLNK(st.st_mode):
             what = b"link " + os.readlink(path)
