@@ -171,10 +171,7 @@ SHELL_SCRIPTS := .ci/run bench/run bench/store bench/probe bench/snapshot tests/
 ZSH_SCRIPTS := shell/jailed.zsh completions/_jailed
 FISH_SCRIPTS := shell/jailed.fish completions/jailed.fish
 CLANG_TIDY ?= clang-tidy
-# Still to be made clean: an unchecked atoi (launcher.cpp) and a loop's push_back (policy.cpp).
-TIDY_PENDING := src/sandbox/launcher.cpp src/sandbox/policy.cpp
-TIDY_SRCS := src/main.cpp src/sandbox/seccomp_embed.cpp src/sandbox/landlock_helper.cpp \
-             $(filter-out $(TIDY_PENDING),$(LIB_SRCS))
+TIDY_SRCS := src/main.cpp src/sandbox/seccomp_embed.cpp src/sandbox/landlock_helper.cpp $(LIB_SRCS)
 TIDY_FLAGS := -std=c++20 $(WARNINGS) -Isrc
 $(BUILD)/tidy/src/sandbox/landlock_helper.cpp.ok: TIDY_FLAGS += -ffreestanding -fno-exceptions -fno-rtti
 

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 
@@ -60,7 +61,10 @@ Status close_inherited_on_exec() {
   if (!dir) return fail("cannot list open descriptors: " + errno_text());
   int own = ::dirfd(dir);
   while (dirent* entry = ::readdir(dir)) {
-    int fd = std::atoi(entry->d_name);
+    // "." and ".." parse as no descriptor (-1); names here are only ever small numbers.
+    char* end = nullptr;
+    long parsed = std::strtol(entry->d_name, &end, 10);
+    int fd = (end != entry->d_name && *end == '\0' && parsed >= 0 && parsed <= INT_MAX) ? static_cast<int>(parsed) : -1;
     if (fd > 2 && fd != own && ::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0) {
       ::closedir(dir);
       return fail("cannot mark descriptor " + std::to_string(fd) + " close-on-exec: " + errno_text());

@@ -11,6 +11,7 @@
 // libarchive's own ARCHIVE_ERRNO_FILE_FORMAT, from a header it does not install.
 constexpr int k_file_format_error = EILSEQ;
 
+// NOLINTNEXTLINE(bugprone-reserved-identifier,readability-identifier-naming): libarchive names it
 extern "C" void __archive_write_entry_filetype_unsupported(struct archive* a, struct archive_entry* entry,
                                                            const char* format) {
   archive_set_error(a, k_file_format_error, "%s: %s format cannot archive this", archive_entry_pathname(entry),

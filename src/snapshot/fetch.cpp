@@ -12,7 +12,9 @@ Result<std::map<std::string, std::string>> fetch_contents(Store& store, const st
     if (auto pack = store.pack_of(hash)) by_pack[*pack][hash_hex(hash)] = hash;
   }
   std::map<std::string, std::string> contents;
-  for (const auto& [pack, wanted] : by_pack) {
+  for (const auto& entry : by_pack) {
+    const auto& wanted = entry.second;  // a plain reference: lambdas may not capture bindings before C++20
+    const auto& pack = entry.first;
     auto read = read_pack(
         store.pack_path(pack), [&](const std::string& name) { return wanted.count(name) > 0; },
         [&](const std::string& name, std::string_view chunk, bool) {

@@ -121,7 +121,9 @@ class Restorer {
       if (!pack) return fail("the content of " + util::printable(entries.front()->path) + " is missing from the store");
       by_pack[*pack].insert(hex);
     }
-    for (const auto& [pack, hashes] : by_pack) {
+    for (const auto& entry : by_pack) {
+      const auto& pack = entry.first;
+      const auto& hashes = entry.second;  // a plain reference: lambdas may not capture bindings before C++20
       auto read = read_pack(
           m_store.pack_path(pack),
           [&](const std::string& name) { return hashes.count(name) > 0; },

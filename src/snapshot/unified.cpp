@@ -1,7 +1,7 @@
 #include "snapshot/unified.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <string_view>
 
 #include "util/line_diff.hpp"
 #include "util/strings.hpp"
@@ -29,7 +29,8 @@ std::string range(size_t start, size_t count) {
 }  // namespace
 
 bool looks_like_text(const std::string& bytes) {
-  return std::memchr(bytes.data(), '\0', std::min<size_t>(bytes.size(), 8192)) == nullptr;
+  std::string_view head(bytes.data(), std::min<size_t>(bytes.size(), 8192));
+  return head.find('\0') == std::string_view::npos;
 }
 
 std::vector<Hunk> unified_hunks(const std::string& before, const std::string& after, size_t context) {
