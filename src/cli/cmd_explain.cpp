@@ -102,8 +102,9 @@ std::string reach_text(const sandbox::Policy& policy) {
   }
   std::vector<std::string> ports;
   for (uint16_t port : policy.limits.bind_ports) ports.push_back(std::to_string(port));
-  return text + "; listening on TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but on " + util::join(ports, ", ")) +
-         ", not on UDP ports (Landlock has no UDP rules)";
+  return text + "; binding TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but " + util::join(ports, ", ")) +
+         ", not UDP ports (Landlock has no UDP rules), nor a TCP socket that listens without binding (the kernel "
+         "picks a free port, reachable from the host; Landlock checks only bind)";
 }
 
 // Returns how the binds agents could redirect (a source beneath a writable one) are pinned.

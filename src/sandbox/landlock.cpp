@@ -90,28 +90,31 @@ std::string landlock_rules(const Policy& policy) {
 }
 
 void plan_scopes(const HostFacts& host, Policy& policy) {
-  // With network = off the jail has a network namespace of its own, which holds none of the
-  // host's abstract sockets and whose ports no host program connects to: nothing to scope.
-  if (!policy.network) return;
-  std::string reachable = "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port "
-                          "(network = on and ";
+  // Whatever the network, the jail shares the caller's process group (a session of its own would
+  // lose the terminal's job control), and kill(0) or kill(-pgid) reaches every process in it,
+  // across the PID namespace: the shell's pipeline, jailed itself. Only the signal scope stops it.
+  std::string signals = "signal your shell's process group with kill 0";
+  std::string why;
   if (std::string off = landlock_turned_off(host.env); !off.empty()) {
-    policy.notes.push_back(reachable + "Landlock is turned off: JAILED_NO_LANDLOCK=" + off + ")");
-    return;
+    why = "Landlock is turned off: JAILED_NO_LANDLOCK=" + off;
+  } else if (landlock::scopes(host.landlock_abi) == 0 && landlock::handled_net(host.landlock_abi, policy.network) == 0) {
+    why = policy.network ? "no Landlock network rules or scopes on this kernel" : "no Landlock scopes on this kernel";
+  } else if (host.landlock_helper.empty()) {
+    why = "the Landlock helper libexec/jailed/jailed-landlock is not installed";
   }
-  if (landlock::handled_net(host.landlock_abi, true) == 0) {
-    policy.notes.push_back(reachable + "no Landlock network rules or scopes on this kernel)");
-    return;
-  }
-  if (host.landlock_helper.empty()) {
-    policy.notes.push_back(reachable + "the Landlock helper libexec/jailed/jailed-landlock is not installed)");
+  if (!why.empty()) {
+    // With network = off the jail has a network namespace of its own, which holds none of the
+    // host's abstract sockets and whose ports no host program connects to.
+    policy.notes.push_back(policy.network ? "abstract Unix sockets of the host are reachable, and the agent may listen "
+                                            "on any TCP port and " + signals + " (network = on and " + why + ")"
+                                          : "the agent can " + signals + " (" + why + ")");
     return;
   }
   if (landlock::scopes(host.landlock_abi) == 0) {
-    policy.notes.push_back("abstract Unix sockets of the host are reachable (network = on and no Landlock scopes on "
-                           "this kernel)");
+    policy.notes.push_back("abstract Unix sockets of the host are reachable, and the agent can " + signals +
+                           " (network = on and no Landlock scopes on this kernel)");
   }
-  // One helper does both: in the landlock store view it runs already, and every ruleset it
+  // One helper does it all: in the landlock store view it runs already, and every ruleset it
   // applies carries the scopes.
   policy.landlock_helper = host.landlock_helper;
   policy.landlock_abi = host.landlock_abi;
