@@ -88,7 +88,8 @@ std::string limits_text(const sandbox::Limits& limits, bool gated) {
   if (limits.root_caller) processes = "no process limit (the kernel does not apply one to root; " + asked + ")";
   return "/tmp and the empty home hold " + size_text(limits.tmpfs_bytes) + " each (" + limits.tmpfs_from + "); " +
          processes + "; " + size_text(limits.memory_bytes) + " of data memory per process (" + limits.memory_from +
-         "); no core dumps";
+         "; shared memory such as a memfd is not counted, and nothing limits the jail as a whole: that needs a "
+         "cgroup); no core dumps";
 }
 
 // Returns what the agent can reach over the network, in words.

@@ -46,9 +46,12 @@ std::string find_gate_helper() {
 
 std::string landlock_rules(const Policy& policy) {
   std::string out;
-  if (policy.store_view != StoreView::landlock) return out;
-  auto rule = [&out](char rule_class, const std::string& path) {
-    out += rule_class;
+  if (policy.landlock_helper.empty()) return out;
+  // Outside the Landlock store view the ruleset handles reading and writing files only
+  // (handled_file_io): the classes narrow to those rights.
+  bool files_only = policy.store_view != StoreView::landlock;
+  auto rule = [&out, files_only](char rule_class, const std::string& path) {
+    out += files_only ? (rule_class == 'r' || rule_class == 'x' ? 'R' : 'W') : rule_class;
     out += '\0';
     out += path;
     out += '\0';
@@ -76,8 +79,8 @@ std::string landlock_rules(const Policy& policy) {
         rule('r', mount.target);
         break;
       case MountKind::ro_bind:
-        // The store bind is what the ruleset confines: a rule on it would grant all of it.
-        if (mount.target == k_store_dir) break;
+        // The store bind is what the Landlock view confines: a rule on it would grant all of it.
+        if (mount.target == k_store_dir && !files_only) break;
         rule(util::is_within(mount.target, "/etc") ? 'r' : 'x', mount.target);
         break;
       case MountKind::symlink:       // Landlock checks where a symlink leads, not the link
@@ -123,7 +126,11 @@ void plan_scopes(const HostFacts& host, Policy& policy) {
 std::string describe_helper(const Policy& policy) {
   if (policy.landlock_helper.empty()) return "";
   std::vector<std::string> does;
-  if (policy.store_view == StoreView::landlock) does.push_back("confines the store to the closure");
+  if (policy.store_view == StoreView::landlock) {
+    does.push_back("confines the store to the closure");
+  } else if (landlock::handled_file_io(policy.landlock_abi) != 0) {
+    does.push_back("confines reading and writing files to the jail's mounts");
+  }
   if (landlock::scopes(policy.landlock_abi) != 0) does.push_back("scopes abstract Unix sockets and signals");
   if (landlock::handled_net(policy.landlock_abi, policy.network) != 0) {
     std::vector<std::string> ports;

@@ -24,9 +24,9 @@ std::string landlock_turned_off(const std::map<std::string, std::string>& env);
 std::string find_gate_helper();
 
 // Returns the helper's rules for the jail's own mounts: NUL-separated pairs of a class letter
-// (r, x, d, w; see landlock_access.hpp) and a path, one per mount the jail grants. "" (scopes
-// only) unless the store view is landlock. The closure's rules are not among them: jailed adds
-// those on the host (closure_rules.hpp).
+// (r, x, d, w; R, W outside the Landlock store view; see landlock_access.hpp) and a path, one per
+// mount the jail grants; "" without the helper. The closure's rules are not among them: jailed
+// adds those on the host (closure_rules.hpp).
 std::string landlock_rules(const Policy& policy);
 
 // Runs the helper in front of every jail, so that its scopes keep signals (and, with network =

@@ -187,6 +187,24 @@ os.dup2(fd, 0)
 os.execv(sys.argv[1], sys.argv[1:])' "$JAILED" run b -c 'echo RAN' 2>&1)
 expect_contains "$(t "fds: an O_PATH stdin is refused")" "is an O_PATH descriptor" "$OUT"
 
+# A host file on a standard descriptor, reopened through /proc/self/fd with more access than the
+# descriptor has: a write-only log read back, a read-only input written.
+echo "LOG-$M" > "$WORK/hostlog"
+echo "INPUT-$M" > "$WORK/input"
+reopen='cat < /proc/self/fd/1 >&2; echo APPENDED-$$; echo changed 2>&1 > /proc/self/fd/0'
+if [ "$(cd "$P" && "$JAILED" explain b --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["landlock_helper"] is not None)')" = True ]; then
+  OUT=$(cd "$P" && timeout -k 5 60 "$JAILED" run b -c "$reopen" 2>&1 >> "$WORK/hostlog" < "$WORK/input")
+  expect_not_contains "$(t "fds: a write-only stdout on a host file cannot be read back through /proc")" "LOG-$M" "$OUT"
+  expect_contains "$(t "fds: ... the reopen is refused")" "/proc/self/fd/1: Permission denied" "$OUT"
+  expect_contains "$(t "fds: ... while writing to it works")" "APPENDED-" "$(cat "$WORK/hostlog")"
+  expect_eq "$(t "fds: ... and a read-only stdin cannot be reopened for writing")" "INPUT-$M" "$(cat "$WORK/input")"
+  OUT=$(cd "$P" && JAILED_NO_LANDLOCK=1 timeout -k 5 60 "$JAILED" run b -c "$reopen" 2>&1 >> "$WORK/hostlog" < "$WORK/input")
+  expect_contains "$(t "fds: control: without the helper's rules the log is read back")" "LOG-$M" "$OUT"
+  expect_eq "$(t "fds: control: ... and the input overwritten")" "changed" "$(cat "$WORK/input")"
+else
+  skip "$(t "fds: reopening a host file through /proc")" "no Landlock helper here: explain says what stays open"
+fi
+
 # --- 5. environment: locale categories only -----------------------------------------------------
 
 OUT=$(cd "$P" && LC_SECRET_TOKEN="lc-$M" LC_TIME=C.UTF-8 LANGUAGE=en timeout -k 5 60 "$JAILED" run b -c 'env' 2>&1 </dev/null)
@@ -252,6 +270,8 @@ else
 fi
 out=$(cd "$L" && "$JAILED" explain a 2>&1)
 expect_contains "$(t "resources: explain shows the limits and where they come from")" "hold 16 MiB each ($L/.jailed:3)" "$out"
+expect_contains "$(t "resources: explain says shared memory escapes the per-process limit")" \
+  "shared memory such as a memfd is not counted" "$out"
 json=$(cd "$L" && "$JAILED" explain a --json 2>&1)
 expect_contains "$(t "resources: ... also in --json")" '"tmpfs_bytes":16777216' "$json"
 

@@ -218,10 +218,11 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
   REQUIRE(policy.store_view == StoreView::none);  // no store, so explain shows no store line
   REQUIRE(policy.landlock_helper == h.landlock_helper);
   REQUIRE(policy.landlock_abi == 7);
-  REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) scopes "
-                                     "abstract Unix sockets and signals and refuses listening on TCP ports, then runs "
-                                     "the agent");
-  REQUIRE(landlock_rules(policy).empty());  // scopes only: the file system stays as bwrap made it
+  REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) confines "
+                                     "reading and writing files to the jail's mounts and scopes abstract Unix sockets "
+                                     "and signals and refuses listening on TCP ports, then runs the agent");
+  // File reads and writes only: a host file on a standard descriptor cannot be reopened for more.
+  REQUIRE(landlock_rules(policy).find(std::string("W") + '\0' + "/home/u/src/app" + '\0') != std::string::npos);
   REQUIRE(policy.command == std::vector<std::string>{"/usr/bin/crush", "--yolo"});
   REQUIRE(std::find(policy.notes.begin(), policy.notes.end(), k_unscoped) == policy.notes.end());
 
@@ -230,8 +231,9 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     agent.network = false;
     auto off = make_policy(agent, resolution(), h, project(), {});
     REQUIRE(off.landlock_helper == h.landlock_helper);
-    REQUIRE(describe_helper(off) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) scopes "
-                                    "abstract Unix sockets and signals, then runs the agent");
+    REQUIRE(describe_helper(off) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) confines "
+                                    "reading and writing files to the jail's mounts and scopes abstract Unix sockets "
+                                    "and signals, then runs the agent");
     REQUIRE(off.notes.empty());
   }
   SECTION("network off before ABI 6: no helper, a note that signals reach the process group") {
@@ -250,8 +252,9 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     agent.bind_ports = {value("8080", 12), value("3000", 12)};
     auto old = make_policy(agent, resolution(), h, project(), {});
     REQUIRE(old.landlock_helper == h.landlock_helper);
-    REQUIRE(describe_helper(old) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) refuses "
-                                    "listening on TCP ports but 8080, 3000, then runs the agent");
+    REQUIRE(describe_helper(old) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) confines "
+                                    "reading and writing files to the jail's mounts and refuses listening on TCP ports "
+                                    "but 8080, 3000, then runs the agent");
     REQUIRE(old.notes.at(0) == "abstract Unix sockets of the host are reachable, and the agent can signal your shell's "
                                "process group with kill 0 (network = on and no Landlock scopes on this kernel)");
   }
