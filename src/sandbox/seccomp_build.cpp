@@ -47,8 +47,11 @@ Status add_rules(scmp_filter_ctx ctx) {
     return seccomp_failure("clone3", rc);
   }
   // MPTCP sockets listen like TCP ones, but Landlock's TCP bind rule (bind-ports) does not cover
-  // them: with network = on the agent could listen on any port of the host's network.
-  if (int rc = seccomp_rule_add(ctx, deny, SCMP_SYS(socket), 1, SCMP_A2(SCMP_CMP_EQ, k_ipproto_mptcp)); rc < 0) {
+  // them: with network = on the agent could listen on any port of the host's network. The error is
+  // a kernel's without MPTCP, on which programs that prefer MPTCP (Go's net.Listen) fall back to TCP.
+  if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT), SCMP_SYS(socket), 1,
+                                SCMP_A2(SCMP_CMP_EQ, k_ipproto_mptcp));
+      rc < 0) {
     return seccomp_failure("socket", rc);
   }
   for (const auto& denial : seccomp_denial_table()) {
