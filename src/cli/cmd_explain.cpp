@@ -88,7 +88,8 @@ std::string limits_text(const sandbox::Limits& limits, bool gated) {
   if (limits.root_caller) processes = "no process limit (the kernel does not apply one to root; " + asked + ")";
   return "/tmp and the empty home hold " + size_text(limits.tmpfs_bytes) + " each (" + limits.tmpfs_from + "); " +
          processes + "; " + size_text(limits.memory_bytes) + " of data memory per process (" + limits.memory_from +
-         "); no core dumps";
+         "; shared memory such as a memfd is not counted, and nothing limits the jail as a whole: that needs a "
+         "cgroup); no core dumps";
 }
 
 // Returns what the agent can reach over the network, in words.
@@ -102,8 +103,9 @@ std::string reach_text(const sandbox::Policy& policy) {
   }
   std::vector<std::string> ports;
   for (uint16_t port : policy.limits.bind_ports) ports.push_back(std::to_string(port));
-  return text + "; listening on TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but on " + util::join(ports, ", ")) +
-         ", not on UDP ports (Landlock has no UDP rules)";
+  return text + "; binding TCP ports is refused" + (ports.empty() ? " (bind-ports lists none)" : " but " + util::join(ports, ", ")) +
+         ", not UDP ports (Landlock has no UDP rules), nor a TCP socket that listens without binding (the kernel "
+         "picks a free port, reachable from the host; Landlock checks only bind)";
 }
 
 // Returns how the binds agents could redirect (a source beneath a writable one) are pinned.

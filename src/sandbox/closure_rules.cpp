@@ -14,7 +14,8 @@
 namespace jailed::sandbox {
 
 Result<int> create_helper_ruleset(const Policy& policy) {
-  uint64_t handled = policy.store_view == StoreView::landlock ? landlock::handled_access(policy.landlock_abi) : 0;
+  uint64_t handled = policy.store_view == StoreView::landlock ? landlock::handled_access(policy.landlock_abi)
+                                                              : landlock::handled_file_io(policy.landlock_abi);
   uint64_t net = landlock::handled_net(policy.landlock_abi, policy.network);
   int ruleset = landlock::create_ruleset(handled, landlock::scopes(policy.landlock_abi), net);
   if (ruleset < 0) {

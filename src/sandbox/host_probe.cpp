@@ -43,10 +43,12 @@ bool is_executable_file(const std::string& path) {
 // sysrq-trigger, irq and bus read-only itself, but only those it finds writable by access(): as
 // root it covers all but /proc/sys, whose directory is 0555 while its files are 0644 and checked
 // by uid, not capability (kernel.core_pattern = |program runs that program as host root). So:
-// /proc/sys for every caller, and what bwrap leaves to root. For another user nothing there is
+// /proc/sys for every caller, and what bwrap leaves to root. /proc/pressure is writable by every
+// user (0666): a write there arms a PSI trigger that has the host kernel poll system-wide
+// pressure for the agent, so it is read-only for everyone too. For another user nothing else is
 // writable at all (the jail's uid is not root in any namespace); each bind costs bwrap a reading
 // of the mount table at every launch, so none is added for nothing.
-const char* const k_proc_always[] = {"/proc/sys"};
+const char* const k_proc_always[] = {"/proc/sys", "/proc/pressure"};
 const char* const k_proc_for_root[] = {"/proc/fs"};
 
 const std::vector<std::string>& network_variables() {
@@ -108,7 +110,10 @@ HostFacts probe_host() {
     if (util::stat_path(file)) host.network_files.push_back(file);
   }
   host.localtime = util::stat_path("/etc/localtime").has_value();
-  for (const char* entry : k_proc_always) host.host_global_proc.push_back(entry);
+  for (const char* entry : k_proc_always) {
+    // /proc/pressure exists only with CONFIG_PSI; /proc/sys always.
+    if (::access(entry, F_OK) == 0) host.host_global_proc.push_back(entry);
+  }
   if (host.uid == 0) {
     for (const char* entry : k_proc_for_root) {
       if (::access(entry, F_OK) == 0) host.host_global_proc.push_back(entry);

@@ -46,9 +46,12 @@ std::string find_gate_helper() {
 
 std::string landlock_rules(const Policy& policy) {
   std::string out;
-  if (policy.store_view != StoreView::landlock) return out;
-  auto rule = [&out](char rule_class, const std::string& path) {
-    out += rule_class;
+  if (policy.landlock_helper.empty()) return out;
+  // Outside the Landlock store view the ruleset handles reading and writing files only
+  // (handled_file_io): the classes narrow to those rights.
+  bool files_only = policy.store_view != StoreView::landlock;
+  auto rule = [&out, files_only](char rule_class, const std::string& path) {
+    out += files_only ? (rule_class == 'r' || rule_class == 'x' ? 'R' : 'W') : rule_class;
     out += '\0';
     out += path;
     out += '\0';
@@ -76,8 +79,8 @@ std::string landlock_rules(const Policy& policy) {
         rule('r', mount.target);
         break;
       case MountKind::ro_bind:
-        // The store bind is what the ruleset confines: a rule on it would grant all of it.
-        if (mount.target == k_store_dir) break;
+        // The store bind is what the Landlock view confines: a rule on it would grant all of it.
+        if (mount.target == k_store_dir && !files_only) break;
         rule(util::is_within(mount.target, "/etc") ? 'r' : 'x', mount.target);
         break;
       case MountKind::symlink:       // Landlock checks where a symlink leads, not the link
@@ -90,28 +93,31 @@ std::string landlock_rules(const Policy& policy) {
 }
 
 void plan_scopes(const HostFacts& host, Policy& policy) {
-  // With network = off the jail has a network namespace of its own, which holds none of the
-  // host's abstract sockets and whose ports no host program connects to: nothing to scope.
-  if (!policy.network) return;
-  std::string reachable = "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port "
-                          "(network = on and ";
+  // Whatever the network, the jail shares the caller's process group (a session of its own would
+  // lose the terminal's job control), and kill(0) or kill(-pgid) reaches every process in it,
+  // across the PID namespace: the shell's pipeline, jailed itself. Only the signal scope stops it.
+  std::string signals = "signal your shell's process group with kill 0";
+  std::string why;
   if (std::string off = landlock_turned_off(host.env); !off.empty()) {
-    policy.notes.push_back(reachable + "Landlock is turned off: JAILED_NO_LANDLOCK=" + off + ")");
-    return;
+    why = "Landlock is turned off: JAILED_NO_LANDLOCK=" + off;
+  } else if (landlock::scopes(host.landlock_abi) == 0 && landlock::handled_net(host.landlock_abi, policy.network) == 0) {
+    why = policy.network ? "no Landlock network rules or scopes on this kernel" : "no Landlock scopes on this kernel";
+  } else if (host.landlock_helper.empty()) {
+    why = "the Landlock helper libexec/jailed/jailed-landlock is not installed";
   }
-  if (landlock::handled_net(host.landlock_abi, true) == 0) {
-    policy.notes.push_back(reachable + "no Landlock network rules or scopes on this kernel)");
-    return;
-  }
-  if (host.landlock_helper.empty()) {
-    policy.notes.push_back(reachable + "the Landlock helper libexec/jailed/jailed-landlock is not installed)");
+  if (!why.empty()) {
+    // With network = off the jail has a network namespace of its own, which holds none of the
+    // host's abstract sockets and whose ports no host program connects to.
+    policy.notes.push_back(policy.network ? "abstract Unix sockets of the host are reachable, and the agent may listen "
+                                            "on any TCP port and " + signals + " (network = on and " + why + ")"
+                                          : "the agent can " + signals + " (" + why + ")");
     return;
   }
   if (landlock::scopes(host.landlock_abi) == 0) {
-    policy.notes.push_back("abstract Unix sockets of the host are reachable (network = on and no Landlock scopes on "
-                           "this kernel)");
+    policy.notes.push_back("abstract Unix sockets of the host are reachable, and the agent can " + signals +
+                           " (network = on and no Landlock scopes on this kernel)");
   }
-  // One helper does both: in the landlock store view it runs already, and every ruleset it
+  // One helper does it all: in the landlock store view it runs already, and every ruleset it
   // applies carries the scopes.
   policy.landlock_helper = host.landlock_helper;
   policy.landlock_abi = host.landlock_abi;
@@ -120,7 +126,11 @@ void plan_scopes(const HostFacts& host, Policy& policy) {
 std::string describe_helper(const Policy& policy) {
   if (policy.landlock_helper.empty()) return "";
   std::vector<std::string> does;
-  if (policy.store_view == StoreView::landlock) does.push_back("confines the store to the closure");
+  if (policy.store_view == StoreView::landlock) {
+    does.push_back("confines the store to the closure");
+  } else if (landlock::handled_file_io(policy.landlock_abi) != 0) {
+    does.push_back("confines reading and writing files to the jail's mounts");
+  }
   if (landlock::scopes(policy.landlock_abi) != 0) does.push_back("scopes abstract Unix sockets and signals");
   if (landlock::handled_net(policy.landlock_abi, policy.network) != 0) {
     std::vector<std::string> ports;

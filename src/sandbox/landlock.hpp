@@ -24,14 +24,15 @@ std::string landlock_turned_off(const std::map<std::string, std::string>& env);
 std::string find_gate_helper();
 
 // Returns the helper's rules for the jail's own mounts: NUL-separated pairs of a class letter
-// (r, x, d, w; see landlock_access.hpp) and a path, one per mount the jail grants. "" (scopes
-// only) unless the store view is landlock. The closure's rules are not among them: jailed adds
-// those on the host (closure_rules.hpp).
+// (r, x, d, w; R, W outside the Landlock store view; see landlock_access.hpp) and a path, one per
+// mount the jail grants; "" without the helper. The closure's rules are not among them: jailed
+// adds those on the host (closure_rules.hpp).
 std::string landlock_rules(const Policy& policy);
 
-// Runs the helper in front of a jail on the host's network (policy.network), so that its scopes
-// keep the host's abstract Unix sockets out of reach: sets policy.landlock_helper unless the
-// kernel (ABI < 6) or the install cannot, which adds a note instead. Call after store_mounts.
+// Runs the helper in front of every jail, so that its scopes keep signals (and, with network =
+// on, the host's abstract Unix sockets) inside the jail and its port rules apply: sets
+// policy.landlock_helper unless the kernel (no scopes, and no port rules where they would
+// matter) or the install cannot, which adds a note instead. Call after store_mounts.
 void plan_scopes(const HostFacts& host, Policy& policy);
 
 // Returns what the helper does for `policy` in words, for explain; "" when it runs no helper.

@@ -54,6 +54,14 @@ constexpr uint64_t handled_access(int abi) {
   return rights;
 }
 
+// Returns the rights jailed handles outside the Landlock store view: reading and writing files
+// only. A standard descriptor opened on a host file (`>> log`, `< data`) lies outside every
+// mount, so the agent cannot reopen it through /proc/self/fd with more access than it has
+// (reading back a write-only log), while executing and listing stay as the mounts make them.
+constexpr uint64_t handled_file_io(int abi) {
+  return handled_access(abi) & (k_read_file | k_write_file | k_truncate);
+}
+
 // Returns the scopes jailed asks for under kernel ABI `abi` (none before ABI 6). Abstract Unix
 // sockets belong to the network namespace, so with network = on the agent could reach the host's
 // (X11's @/tmp/.X11-unix/X0 takes keystrokes); the scope allows connecting only to sockets bound
@@ -68,9 +76,14 @@ constexpr uint64_t scopes(int abi) { return abi >= 6 ? k_scope_abstract_unix_soc
 //   d  read and write existing files, no creating or removing (/dev and /proc: /dev/null,
 //      the terminal and ptys must keep working, but nothing new may appear there)
 //   w  everything handled (the project, config paths, /tmp, home)
+// and, where the ruleset handles reading and writing files only (handled_file_io):
+//   R  read files (r and x)
+//   W  read and write files (d and w)
 constexpr uint64_t class_access(char rule_class, int abi) {
   uint64_t rights = 0;
   switch (rule_class) {
+    case 'R': rights = k_read_file; break;
+    case 'W': rights = k_read_file | k_write_file | k_truncate; break;
     case 'r': rights = k_read_file | k_read_dir; break;
     case 'x': rights = k_read_file | k_read_dir | k_execute; break;
     case 'd': rights = k_read_file | k_read_dir | k_write_file | k_truncate; break;

@@ -17,6 +17,8 @@ std::vector<std::string> seccomp_denials() {
       "ioctl TIOCSTI, TIOCLINUX: typing into the terminal",
       "clone, unshare with CLONE_NEWUSER: nested user namespaces",
       "clone3 (ENOSYS, so glibc falls back to clone): its flags cannot be inspected",
+      "socket with protocol IPPROTO_MPTCP (EPROTONOSUPPORT, as without MPTCP, so programs fall back to TCP): "
+      "MPTCP listens like TCP, but Landlock's port rules do not cover it",
   };
   for (const auto& denial : seccomp_denial_table()) {
     std::string names;

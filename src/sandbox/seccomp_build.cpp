@@ -16,6 +16,8 @@
 namespace jailed::sandbox {
 namespace {
 
+constexpr int k_ipproto_mptcp = 262;  // <netinet/in.h> of Debian 12 predates IPPROTO_MPTCP
+
 struct ContextDeleter {
   void operator()(void* ctx) const { seccomp_release(ctx); }
 };
@@ -43,6 +45,14 @@ Status add_rules(scmp_filter_ctx ctx) {
   // clone3 passes its flags in memory, which a filter cannot read; ENOSYS makes glibc fall back to clone.
   if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0); rc < 0) {
     return seccomp_failure("clone3", rc);
+  }
+  // MPTCP sockets listen like TCP ones, but Landlock's TCP bind rule (bind-ports) does not cover
+  // them: with network = on the agent could listen on any port of the host's network. The error is
+  // a kernel's without MPTCP, on which programs that prefer MPTCP (Go's net.Listen) fall back to TCP.
+  if (int rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPROTONOSUPPORT), SCMP_SYS(socket), 1,
+                                SCMP_A2(SCMP_CMP_EQ, k_ipproto_mptcp));
+      rc < 0) {
+    return seccomp_failure("socket", rc);
   }
   for (const auto& denial : seccomp_denial_table()) {
     for (const char* name : denial.syscalls) {

@@ -28,6 +28,9 @@ inline const std::vector<SeccompDenial>& seccomp_denial_table() {
       {{"uselib", "acct"}, "obsolete or host-wide interfaces"},
       {{"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module"},
        "loading kernels and kernel modules"},
+      {{"socketcall"},
+       "the 32-bit multiplexer passes its arguments in memory, which the filter cannot read (so the "
+       "socket rule would not hold); 32-bit programs since Linux 4.3 call socket() and the rest directly"},
       {{"io_uring_setup", "io_uring_enter", "io_uring_register"},
        "io_uring runs operations (sockets, opens) that the filter cannot see"},
   };

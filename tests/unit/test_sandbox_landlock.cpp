@@ -74,15 +74,25 @@ TEST_CASE("landlock rules: each mount of the jail with the access it grants, not
                                     }));
 }
 
-TEST_CASE("landlock rules: none outside the landlock view (the helper applies scopes only)", "[sandbox]") {
+TEST_CASE("landlock rules: outside the landlock view, file reads and writes for every mount", "[sandbox]") {
   Policy policy;
   policy.store_view = StoreView::full;
   policy.landlock_helper = "/usr/libexec/jailed/jailed-landlock";
-  policy.mounts = {{MountKind::proc, "", "/proc", ""}, {MountKind::bind, "/home/u/app", "/home/u/app", ""}};
-  REQUIRE(landlock_rules(policy).empty());
-  policy.store_view = StoreView::none;
-  REQUIRE(landlock_rules(policy).empty());
+  policy.mounts = {{MountKind::proc, "", "/proc", ""},
+                   {MountKind::ro_bind, "/nix/store", "/nix/store", ""},
+                   {MountKind::ro_bind, "/usr", "/usr", ""},
+                   {MountKind::bind, "/home/u/app", "/home/u/app", ""}};
+  // The whole store is shown, so it gets a rule: only file reads and writes are handled.
+  REQUIRE(landlock_rules(policy) == rules({{'W', "/proc"}, {'R', "/nix/store"}, {'R', "/usr"}, {'W', "/home/u/app"}}));
+  policy.landlock_helper.clear();
+  REQUIRE(landlock_rules(policy).empty());  // no helper, no rules
+  REQUIRE(ll::class_access('R', 3) == ll::k_read_file);
+  REQUIRE(ll::class_access('W', 3) == (ll::k_read_file | ll::k_write_file | ll::k_truncate));
+  REQUIRE(ll::class_access('W', 2) == (ll::k_read_file | ll::k_write_file));  // no truncate right before ABI 3
+  REQUIRE(ll::handled_file_io(6) == (ll::k_read_file | ll::k_write_file | ll::k_truncate));
+  REQUIRE(ll::handled_file_io(0) == 0);
 }
+
 
 TEST_CASE("landlock scopes: abstract Unix sockets and signals from ABI 6", "[sandbox]") {
   REQUIRE(ll::scopes(0) == 0);

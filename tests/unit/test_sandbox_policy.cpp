@@ -23,8 +23,8 @@ using jailed::testing::TempDir;
 
 // The test host has no Landlock, so a jail on the host's network gets this note.
 const std::string k_unscoped =
-    "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port (network = on and no "
-    "Landlock network rules or scopes on this kernel)";
+    "abstract Unix sockets of the host are reachable, and the agent may listen on any TCP port and signal your "
+    "shell's process group with kill 0 (network = on and no Landlock network rules or scopes on this kernel)";
 
 config::Value value(const std::string& text, int line) { return {text, {"/home/u/src/app/.jailed", line}}; }
 
@@ -218,20 +218,32 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
   REQUIRE(policy.store_view == StoreView::none);  // no store, so explain shows no store line
   REQUIRE(policy.landlock_helper == h.landlock_helper);
   REQUIRE(policy.landlock_abi == 7);
-  REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) scopes "
-                                     "abstract Unix sockets and signals and refuses listening on TCP ports, then runs "
-                                     "the agent");
-  REQUIRE(landlock_rules(policy).empty());  // scopes only: the file system stays as bwrap made it
+  REQUIRE(describe_helper(policy) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) confines "
+                                     "reading and writing files to the jail's mounts and scopes abstract Unix sockets "
+                                     "and signals and refuses listening on TCP ports, then runs the agent");
+  // File reads and writes only: a host file on a standard descriptor cannot be reopened for more.
+  REQUIRE(landlock_rules(policy).find(std::string("W") + '\0' + "/home/u/src/app" + '\0') != std::string::npos);
   REQUIRE(policy.command == std::vector<std::string>{"/usr/bin/crush", "--yolo"});
   REQUIRE(std::find(policy.notes.begin(), policy.notes.end(), k_unscoped) == policy.notes.end());
 
-  SECTION("network off: its own network namespace, no helper, no note") {
+  SECTION("network off: the helper still scopes signals (the caller's process group), no port rules") {
+    auto agent = crush_agent();
+    agent.network = false;
+    auto off = make_policy(agent, resolution(), h, project(), {});
+    REQUIRE(off.landlock_helper == h.landlock_helper);
+    REQUIRE(describe_helper(off) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) confines "
+                                    "reading and writing files to the jail's mounts and scopes abstract Unix sockets "
+                                    "and signals, then runs the agent");
+    REQUIRE(off.notes.empty());
+  }
+  SECTION("network off before ABI 6: no helper, a note that signals reach the process group") {
+    h.landlock_abi = 5;
     auto agent = crush_agent();
     agent.network = false;
     auto off = make_policy(agent, resolution(), h, project(), {});
     REQUIRE(off.landlock_helper.empty());
-    REQUIRE(describe_helper(off).empty());
-    REQUIRE(std::find(off.notes.begin(), off.notes.end(), k_unscoped) == off.notes.end());
+    REQUIRE(off.notes == std::vector<std::string>{"the agent can signal your shell's process group with kill 0 (no "
+                                                  "Landlock scopes on this kernel)"});
     REQUIRE(bwrap_argv("bwrap", 9, off).at(4) == "/usr/bin/crush");
   }
   SECTION("ABI 5 has no scopes: the helper for TCP binding only, a note") {
@@ -240,10 +252,11 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     agent.bind_ports = {value("8080", 12), value("3000", 12)};
     auto old = make_policy(agent, resolution(), h, project(), {});
     REQUIRE(old.landlock_helper == h.landlock_helper);
-    REQUIRE(describe_helper(old) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) refuses "
-                                    "listening on TCP ports but 8080, 3000, then runs the agent");
-    REQUIRE(old.notes.at(0) == "abstract Unix sockets of the host are reachable (network = on and no Landlock scopes "
-                               "on this kernel)");
+    REQUIRE(describe_helper(old) == "/opt/jailed/libexec/jailed/jailed-landlock (run from a descriptor) confines "
+                                    "reading and writing files to the jail's mounts and refuses listening on TCP ports "
+                                    "but 8080, 3000, then runs the agent");
+    REQUIRE(old.notes.at(0) == "abstract Unix sockets of the host are reachable, and the agent can signal your shell's "
+                               "process group with kill 0 (network = on and no Landlock scopes on this kernel)");
   }
   SECTION("ABI 3 has no network rules: no helper, a note") {
     h.landlock_abi = 3;
@@ -256,8 +269,8 @@ TEST_CASE("policy: on the host's network the Landlock helper scopes abstract soc
     auto missing = make_policy(crush_agent(), resolution(), h, project(), {});
     REQUIRE(missing.landlock_helper.empty());
     REQUIRE(missing.notes.at(0) == "abstract Unix sockets of the host are reachable, and the agent may listen on any "
-                                   "TCP port (network = on and the Landlock helper libexec/jailed/jailed-landlock is "
-                                   "not installed)");
+                                   "TCP port and signal your shell's process group with kill 0 (network = on and the "
+                                   "Landlock helper libexec/jailed/jailed-landlock is not installed)");
   }
 }
 

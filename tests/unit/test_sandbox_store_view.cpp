@@ -122,7 +122,9 @@ TEST_CASE("store view: without Landlock, each closure path bound on its own, las
   REQUIRE(policy.store_view == StoreView::per_path);
   REQUIRE(policy.landlock_helper.empty());
   REQUIRE(policy.notes ==
-          std::vector<std::string>{"Landlock is not available; binding each of the 3 store paths (slower start)"});
+          std::vector<std::string>{"Landlock is not available; binding each of the 3 store paths (slower start)",
+                                   "the agent can signal your shell's process group with kill 0 (no Landlock scopes "
+                                   "on this kernel)"});
   REQUIRE(bwrap_argv("bwrap", 9, policy) == std::vector<std::string>{"bwrap", "--args", "9", "--", k_agent + "/bin/bot"});
   REQUIRE(describe_store(policy) == "3 paths, bound one by one");
 
@@ -139,7 +141,9 @@ TEST_CASE("store view: without Landlock, each closure path bound on its own, las
     auto forced = make_policy(agent(), nix_resolution(), h, project(), {});
     REQUIRE(render(forced) == expected(per_path, seal));
     REQUIRE(forced.notes == std::vector<std::string>{"Landlock is turned off (JAILED_NO_LANDLOCK=1); binding each of "
-                                                     "the 3 store paths (slower start)"});
+                                                   "the 3 store paths (slower start)",
+                                                   "the agent can signal your shell's process group with kill 0 "
+                                                   "(Landlock is turned off: JAILED_NO_LANDLOCK=1)"});
     h.env["JAILED_NO_LANDLOCK"] = "0";
     REQUIRE(make_policy(agent(), nix_resolution(), h, project(), {}).store_view == StoreView::landlock);
   }
@@ -160,7 +164,8 @@ TEST_CASE("store view: store = full binds all of /nix/store, unconfined", "[sand
   REQUIRE(policy.mounts[5].reason == "store = full: all of /nix/store, unconfined");
   REQUIRE(policy.store_view == StoreView::full);
   REQUIRE(policy.store_paths.empty());
-  REQUIRE(policy.landlock_helper.empty());
+  REQUIRE(policy.landlock_helper == k_helper);  // for its scopes and file reads and writes
+  REQUIRE(landlock_rules(policy).find(std::string("R") + '\0' + "/nix/store" + '\0') != std::string::npos);
   REQUIRE(policy.notes.empty());
   REQUIRE(describe_store(policy) == "all of /nix/store");
 }
@@ -182,9 +187,9 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
   auto full = make_policy(on, resolution, host(7), project(), {});
   REQUIRE(full.store_view == StoreView::full);
   REQUIRE(full.landlock_helper == k_helper);
-  REQUIRE(describe_helper(full) == k_helper + " (run from a descriptor) scopes abstract Unix sockets and signals and "
-                                              "refuses listening on TCP ports, then runs the agent");
-  REQUIRE(landlock_rules(full).empty());
+  REQUIRE(describe_helper(full) == k_helper + " (run from a descriptor) confines reading and writing files to the "
+                                              "jail's mounts and scopes abstract Unix sockets and signals and refuses "
+                                              "listening on TCP ports, then runs the agent");
   REQUIRE(full.notes.empty());
   REQUIRE(describe_store(full) == "all of /nix/store");
 
@@ -197,15 +202,17 @@ TEST_CASE("store view: on the host's network the helper scopes abstract sockets 
   REQUIRE(per_path.landlock_helper.empty());
   REQUIRE(describe_store(per_path) == "3 paths, bound one by one");
   REQUIRE(per_path.notes.back() == "abstract Unix sockets of the host are reachable, and the agent may listen on any "
-                                   "TCP port (network = on and Landlock is turned off: JAILED_NO_LANDLOCK=1)");
+                                   "TCP port and signal your shell's process group with kill 0 (network = on and "
+                                   "Landlock is turned off: JAILED_NO_LANDLOCK=1)");
 
   // Before ABI 6 the landlock view still confines the store, and says the sockets are reachable.
   auto old = make_policy(on, nix_resolution(), host(5), project(), {});
   REQUIRE(old.store_view == StoreView::landlock);
   REQUIRE(describe_helper(old) == k_helper + " (run from a descriptor) confines the store to the closure and refuses "
                                              "listening on TCP ports, then runs the agent");
-  REQUIRE(old.notes == std::vector<std::string>{"abstract Unix sockets of the host are reachable (network = on and "
-                                                "no Landlock scopes on this kernel)"});
+  REQUIRE(old.notes == std::vector<std::string>{"abstract Unix sockets of the host are reachable, and the agent can "
+                                                "signal your shell's process group with kill 0 (network = on and no "
+                                                "Landlock scopes on this kernel)"});
 }
 
 TEST_CASE("store view: a closure path that is a symlink stays one in the per-path view", "[sandbox]") {
