@@ -122,6 +122,10 @@ class Scanner {
     for (const auto& word : refs.unresolved) {
       m_scan.unprotected.push_back(envrc + " loads \"" + word + "\", a path jailed cannot work out");
     }
+    for (const auto& line : refs.unfollowed) {
+      m_scan.unprotected.push_back(envrc + ": \"" + util::printable(line) +
+                                   "\" names a direnv command in a way jailed cannot follow; what it loads is not protected");
+    }
     for (const auto& ref : refs.paths) {
       std::string why = "the .envrc loads it (" + ref.command + "): direnv runs it on the host without a new allow";
       if (ref.command == "source_up" || ref.command == "source_up_if_exists") {
@@ -134,7 +138,14 @@ class Scanner {
         continue;
       }
       std::string path = resolve(ref.path, dir);
-      if (path.empty()) continue;  // its directory does not exist: nothing there to load
+      if (path.empty()) {
+        // Its directory does not exist: nothing there to load now, but the agent may make it.
+        if (ref.path[0] != '/' && ref.path[0] != '~') {
+          m_scan.unprotected.push_back(util::normalize(dir + "/" + ref.path) + " (its directory is missing at launch; " +
+                                       why + ")");
+        }
+        continue;
+      }
       // A watched file that is missing is only watched: nothing loads it.
       if (util::starts_with(ref.command, "watch_") && !util::exists_nofollow(path)) continue;
       reference(path, ref.directory, ref.placeholder, why);
