@@ -125,6 +125,20 @@ expect_contains "agents: JAILED_NETWORK tells the agent it has no network" "netw
 expect_contains "agents: launching a networked preset offline says so" \
   "network is off for qwen-code ($SHELLS/.jailed:6), which needs one to reach its model" "$OUT"
 
+# The private home belongs to one project and agent: what the agent plants in its home in one
+# project (a ~/.bashrc line) never reaches the same agent in another project, whose grants differ.
+OTHER="$WORK/other-project"
+write_jailed "$OTHER" $'[agent qwen-code]\nbackend = host\nnetwork = off\ncommand = bash'
+out=$("$JAILED" allow "$OTHER" 2>&1) || fail "agents: setup: allow the other project" "$out"
+jrun "$SHELLS" qwen-code -c 'echo "echo planted-from-shells" >> ~/.bashrc && echo wrote'
+expect_contains "agents: the agent wrote to its private home" "wrote" "$OUT"
+jrun "$SHELLS" qwen-code -c 'cat ~/.bashrc'
+expect_contains "agents: control: the same project's next session sees what it planted" "planted-from-shells" "$OUT"
+jrun "$OTHER" qwen-code -c 'cat ~/.bashrc 2>/dev/null || echo none'
+expect_not_contains "agents: another project's session of the agent does not see it" "planted-from-shells" "$OUT"
+expect_contains "agents: explain shows the private home of the project" \
+  "$XDG_STATE_HOME/jailed/homes/other-project-" "$(cd "$OTHER" && "$JAILED" explain qwen-code 2>&1)"
+
 # allow says when a program is missing.
 out=$(cd "$FIX" && PATH="/nonexistent" "$JAILED" allow 2>&1)
 expect_contains "agents: allow says a host program cannot be found" 'program "acme-tool" not found in PATH=/nonexistent' "$out"
@@ -226,7 +240,7 @@ OPENAI_API_KEY=fake PATH=$AGENT_PATH jrun "$PROJECT" codex exec --skip-git-repo-
 expect_contains "agents: codex: the write to its config ran inside" "planted" "$(cat "$WORLD/leak.log")"
 expect_eq "agents: codex: the real ~/.codex/config.toml is unchanged" "$real_config" "$(cat "$HOME/.codex/config.toml")"
 expect_contains "agents: codex: the private copy took the write" "mcp_servers.evil" \
-  "$(cat "$XDG_STATE_HOME/jailed/homes/codex/.codex/config.toml" 2>&1)"
+  "$(cat "$XDG_STATE_HOME"/jailed/homes/"$(basename "$PROJECT")"-*/codex/.codex/config.toml 2>&1)"
 # Control: with config-share = on the same write reaches the real file.
 write_jailed "$PROJECT" $'[agent codex]\nbackend = host\nconfig-share = on'
 out=$(PATH=$AGENT_PATH "$JAILED" allow "$PROJECT" 2>&1) || fail "agents: setup: allow config-share" "$out"
