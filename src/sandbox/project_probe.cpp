@@ -6,7 +6,9 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "resolve/host_backend.hpp"
 #include "resolve/nix_spec.hpp"
 #include "sandbox/grant_paths.hpp"
 #include "sandbox/policy.hpp"
@@ -137,10 +139,36 @@ Status probe_local_flakes(const std::string& root, const std::vector<const confi
   return success();
 }
 
+// Returns host git: the first on PATH outside the places an agent of `agent` can write (an
+// agent could plant a `git` in the project's bin/ or .venv/bin), else /usr/bin/git.
+std::optional<std::string> trusted_git(const config::AgentConfig& agent, const std::string& root) {
+  auto areas = resolve::agent_writable_areas(agent, root);
+  const char* path = std::getenv("PATH");
+  std::string trusted = util::path_without(path ? path : "/usr/local/bin:/usr/bin:/bin", areas);
+  for (const auto& candidate : {util::find_program("git", trusted), util::find_program("git", "/usr/bin:/bin")}) {
+    if (!candidate) continue;
+    auto real = util::real_path(*candidate);
+    bool planted = !real || std::any_of(areas.begin(), areas.end(),
+                                        [&](const std::string& area) { return util::is_within(*real, area); });
+    if (!planted) return candidate;
+  }
+  return std::nullopt;
+}
+
+// The environment host git runs in here: the caller's home, locale and config locations, and
+// nothing that points git elsewhere (GIT_DIR, GIT_CONFIG_*, GIT_EXEC_PATH) or runs something.
+std::vector<std::string> git_env(const std::string& git) {
+  std::vector<std::string> env{"PATH=" + util::parent_dir(git) + ":/usr/bin:/bin"};
+  for (const char* name : {"HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "XDG_CONFIG_HOME"}) {
+    if (const char* value = std::getenv(name)) env.push_back(std::string(name) + "=" + value);
+  }
+  return env;
+}
+
 // Returns the identity host git would commit under in `root`, as the variables that give it to
 // git inside (where ~/.gitconfig is not): GIT_AUTHOR_* and GIT_COMMITTER_* set on the host win,
 // the rest comes from `git config` (the repository's own user.* included), asked only if needed.
-std::vector<std::pair<std::string, std::string>> git_identity(const std::string& root) {
+std::vector<std::pair<std::string, std::string>> git_identity(const config::AgentConfig& agent, const std::string& root) {
   std::vector<std::pair<std::string, std::string>> env;
   std::string name, email;
   auto get = [](const char* variable) -> std::string {
@@ -152,8 +180,8 @@ std::vector<std::pair<std::string, std::string>> git_identity(const std::string&
     all_set = all_set && !get(variable).empty();
   }
   if (!all_set) {
-    if (auto git = util::find_in_path("git")) {
-      util::SystemRunner runner;
+    if (auto git = trusted_git(agent, root)) {
+      util::SystemRunner runner(git_env(*git));
       auto answer = runner.run({*git, "-C", root, "config", "--get-regexp", "^user\\.(name|email)$"});
       if (answer && answer->status == 0) {
         for (const auto& line : util::split(answer->out, '\n')) {
@@ -296,7 +324,7 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
   facts.grant_sources = std::move(*grants);
   describe_unprotected(agent, facts.dir, facts);
   if (commit && util::exists_nofollow(facts.dir + "/.git")) {
-    facts.git_env = git_identity(facts.dir);
+    facts.git_env = git_identity(agent, facts.dir);
     auto has = [&](const char* name) {
       return std::any_of(facts.git_env.begin(), facts.git_env.end(), [&](const auto& entry) { return entry.first == name; });
     };
