@@ -1,5 +1,6 @@
 // Probing a project for what the host runs later: protected names, git hook directories,
 // local flakes; any symlink among them refuses the start.
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -90,6 +91,52 @@ Status probe_protected(const std::string& root, std::vector<std::string>& out) {
       }
       if (i + 1 == parts.size()) add(path);
     }
+  }
+  return success();
+}
+
+// Refuses a protected file with another name: a read-only bind covers one name, and the agent
+// could rewrite the file through a link it made elsewhere in the project (one moved into
+// .git/hooks later keeps its inode). Git objects and packs are not looked at: a local clone
+// hard-links them, and git checks what it reads of them.
+Status refuse_hard_link(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink <= 1) return success();
+  return fail("refusing to start: " + path + " has " + std::to_string(st.st_nlink) +
+                  " hard links; an agent could rewrite this protected file through another of its names. Give it "
+                  "its own copy (cp -p FILE FILE.new && mv FILE.new FILE) or remove the other names",
+              ExitCode::not_allowed);
+}
+
+// Checks the protected files, and those in protected directories that host tools run or obey:
+// a repository's config and hooks, core.hooksPath directories.
+Status refuse_hard_links(const ProjectFacts& facts) {
+  std::vector<std::string> files;
+  auto add_dir_files = [&](const std::string& dir) {
+    DIR* listing = ::opendir(dir.c_str());
+    if (!listing) return;
+    while (dirent* entry = ::readdir(listing)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") files.push_back(dir + "/" + name);
+    }
+    ::closedir(listing);
+  };
+  auto add = [&](const std::string& path, bool hooks_dir) {
+    auto st = util::lstat_path(path);
+    if (!st) return;
+    if (S_ISREG(st->st_mode)) files.push_back(path);
+    if (!S_ISDIR(st->st_mode)) return;
+    if (util::base_name(path) == ".git") {
+      for (const char* name : {"/config", "/config.worktree", "/commondir"}) files.push_back(path + name);
+      add_dir_files(path + "/hooks");
+    } else if (hooks_dir || util::base_name(path) == "hooks") {
+      add_dir_files(path);
+    }
+  };
+  for (const auto& path : facts.protected_paths) add(path, false);
+  for (const auto& [path, why] : facts.extra_protected) add(path, why.find("hooks") != std::string::npos);
+  for (const auto& path : files) {
+    if (auto refused = refuse_hard_link(path); !refused) return refused;
   }
   return success();
 }
@@ -319,6 +366,7 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
                                              protected_reason(path, facts) + "); an empty directory is as none"});
     }
   }
+  if (auto linked = refuse_hard_links(facts); !linked) return linked.failure();
   auto grants = resolve_grants(agent, roots);
   if (!grants) return grants.failure();
   facts.grant_sources = std::move(*grants);

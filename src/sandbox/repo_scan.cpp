@@ -178,6 +178,14 @@ class Scanner {
     return util::join_path(*parent, util::base_name(path));
   }
 
+  // A path named relative to `base` in the project whose directory is missing: nothing there
+  // now, but the agent may make it; explain says so.
+  void missing_parent(const std::string& value, const std::string& base, const std::string& why) {
+    if (value.empty() || value[0] == '/' || util::starts_with(value, "~")) return;
+    std::string path = util::normalize(base + "/" + value);
+    if (within_writable(path)) m_scan.unprotected.push_back(path + " (its directory is missing at launch; " + why + ")");
+  }
+
   // Returns true if `path` lies in the root: compared as written, so it must hold no "..",
   // which would climb out of the root that it seems to lie in.
   bool within_writable(const std::string& path) const {
@@ -234,7 +242,14 @@ class Scanner {
     if (!facts.hooks_path.empty()) hooks.push_back(facts.hooks_path);
     for (const auto& include : facts.includes) {
       std::string path = resolve(include, util::parent_dir(file));
-      if (!path.empty()) read_config(path, file, hooks, depth + 1);
+      if (!path.empty() && !util::exists_nofollow(path)) {
+        // Missing, git includes nothing; an empty file held in its place is as good.
+        reference(path, false, true, "host git includes it from " + file + " (include.path)");
+      } else if (!path.empty()) {
+        read_config(path, file, hooks, depth + 1);
+      } else {
+        missing_parent(include, util::parent_dir(file), "host git would include it from " + file);
+      }
     }
     m_worktree_config = m_worktree_config || facts.worktree_config;
   }
@@ -259,7 +274,13 @@ class Scanner {
   // core.hooksPath: relative to the work tree top, where git runs hooks.
   void protect_hooks(const std::string& value, const std::string& top) {
     std::string path = resolve(value, top);
+    if (path.empty()) missing_parent(value, top, "host git would run the hooks in it (core.hooksPath)");
     if (path.empty() || !within_writable(path) || path == m_root) return;
+    if (!util::exists_nofollow(path)) {
+      // Missing, git runs no hooks; an empty directory held in its place runs none either.
+      reference(path, true, true, "host git runs the hooks in it (core.hooksPath)");
+      return;
+    }
     protect(path, "host git runs the hooks in it (core.hooksPath)");
     // husky 9: core.hooksPath = .husky/_, whose trampolines run .husky/<hook>.
     if (util::base_name(path) == "_" && util::parent_dir(path) != m_root) {
