@@ -199,7 +199,8 @@ class Installs {
                               [&](const char* dir) { return util::is_within(shebang->interpreter, dir); });
     std::string path = system ? m_root + shebang->interpreter : shebang->interpreter;
     auto real = util::real_path(path);
-    if (!real || !util::stat_path(*real) || ::access(real->c_str(), X_OK) != 0) {
+    auto st = real ? util::stat_path(*real) : std::nullopt;
+    if (!st || !S_ISREG(st->st_mode) || ::access(real->c_str(), X_OK) != 0) {
       return fail(prefix + "but " + shebang->interpreter + " does not exist or cannot run; reinstall the program");
     }
     auto dir = util::real_path(util::parent_dir(path));
