@@ -255,7 +255,7 @@ void check_agents(Checker& checker) {
   for (const auto& agent : loaded->agents) {
     auto kind = resolve::choose_backend(agent, nix, file->real_path);
     if (!kind || *kind != resolve::BackendKind::host) continue;  // Nix agents: allow and reload resolve them
-    auto host = check_host_agent(agent);
+    auto host = check_host_agent(agent, file->real_path);
     if (host) {
       checker.report(Verdict::ok, "agent " + agent.name, host->describe());
     } else {

@@ -11,6 +11,7 @@
 #include "resolve/host_backend.hpp"
 #include "resolve/nix_backend.hpp"
 #include "util/error.hpp"
+#include "util/paths.hpp"
 #include "util/process.hpp"
 #include "util/strings.hpp"
 
@@ -29,8 +30,8 @@ std::string HostAgent::describe() const {
          (installs.empty() ? std::string() : " (binds " + util::join(installs, ", ") + ")");
 }
 
-Result<HostAgent> check_host_agent(const config::AgentConfig& agent) {
-  resolve::HostBackend backend(host_path());
+Result<HostAgent> check_host_agent(const config::AgentConfig& agent, const std::string& real_file) {
+  resolve::HostBackend backend(host_path(), "", util::parent_dir(real_file));
   auto resolved = backend.resolve(agent);
   if (!resolved) return resolved.failure();
   HostAgent host{resolved->program, {}};
@@ -44,7 +45,7 @@ Resolved resolve_agent(const config::AgentConfig& agent, const std::string& real
                        const util::TreeDigests& trees, std::optional<cache::Entry> remembered) {
   auto nix_path = util::find_program("nix", host_path());
   if (resolve::choose_backend(agent, nix_path.has_value(), real_file).take() == resolve::BackendKind::host) {
-    resolve::HostBackend backend(host_path());
+    resolve::HostBackend backend(host_path(), "", util::parent_dir(real_file));
     return {backend.resolve(agent).take(), false, {}};
   }
   std::string nix = *nix_path;
@@ -76,7 +77,7 @@ int resolve_agents_now(const config::JailConfig& config, const std::string& real
         if (mode == ResolveMode::reload) info("agent " + agent.name + " uses the host backend: nothing to resolve");
         // Found now or not, the host's programs may change before a launch: a problem is a warning.
         // A program from the system directories needs no word; an install bound beside them does.
-        auto host = check_host_agent(agent);
+        auto host = check_host_agent(agent, real_file);
         if (mode == ResolveMode::allow && !host.ok()) warn(host.error());
         if (mode == ResolveMode::allow && host.ok() && !host->installs.empty()) {
           info("agent " + agent.name + ": " + host->describe());

@@ -44,7 +44,7 @@ struct HostAgent {
 
 // Returns what a host-backend agent runs, or why it cannot run: its program or the interpreter
 // its #! line names is not found.
-Result<HostAgent> check_host_agent(const config::AgentConfig& agent);
+Result<HostAgent> check_host_agent(const config::AgentConfig& agent, const std::string& real_file);
 
 // Resolves every Nix agent of an allowed file in the foreground (allow, reload), printing
 // one line per agent; `only` limits it to one agent. Returns 0, or 1 if any failed (each

@@ -106,7 +106,7 @@ std::vector<SetupFinding> check_setup(const config::JailConfig& config, const st
     }
     if (*kind != resolve::BackendKind::host) continue;
     // The host backend only looks programs up: cheap, and what a launch will do.
-    resolve::HostBackend backend(host_path());
+    resolve::HostBackend backend(host_path(), "", config.project_dir);
     auto resolved = backend.resolve(agent);
     if (resolved) continue;
     if (agent.from_preset && !host_package && !nix_installed) {

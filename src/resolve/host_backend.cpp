@@ -91,7 +91,7 @@ Result<HostProgram> find_host_program(const config::AgentConfig& agent, const st
   auto found = util::find_program(name, host_path);
   if (!found) {
     return fail(where(origin) + "agent \"" + agent.name + "\": program \"" + name + "\" not found in PATH=" +
-                host_path + "; install it or fix the package or command");
+                host_path + " (entries where agents can write are left out); install it or fix the package or command");
   }
   auto real = util::real_path(*found);
   auto dir = util::real_path(util::parent_dir(*found));
@@ -128,7 +128,7 @@ class Installs {
         // An interpreter in a prefix (pyenv's Python, nvm's node) needs its standard library, and
         // the links beside it (python3 -> python3.11) that a venv's python points through.
         std::string lib = depth > 0 ? interpreter_lib_dir(program.real) : "";
-        if (!lib.empty() && may_bind(lib)) {
+        if (!lib.empty() && may_bind(lib) && may_bind(util::parent_dir(program.real))) {
           bind(util::parent_dir(program.real), what + " and the programs beside it");
           bind(lib, "libraries of " + what);
         } else {
@@ -159,6 +159,8 @@ class Installs {
   }
 
   void bind(const std::string& path, const std::string& reason) {
+    // Whatever led here, the home (or the root) is never shown whole.
+    if (!may_bind(path)) return;
     if (!visible(path)) m_out.readonly.push_back({path, reason, true});
   }
 
@@ -197,7 +199,8 @@ class Installs {
                               [&](const char* dir) { return util::is_within(shebang->interpreter, dir); });
     std::string path = system ? m_root + shebang->interpreter : shebang->interpreter;
     auto real = util::real_path(path);
-    if (!real || !util::stat_path(*real) || ::access(real->c_str(), X_OK) != 0) {
+    auto st = real ? util::stat_path(*real) : std::nullopt;
+    if (!st || !S_ISREG(st->st_mode) || ::access(real->c_str(), X_OK) != 0) {
       return fail(prefix + "but " + shebang->interpreter + " does not exist or cannot run; reinstall the program");
     }
     auto dir = util::real_path(util::parent_dir(path));
@@ -229,10 +232,29 @@ Result<std::pair<std::string, config::Origin>> program_name(const config::AgentC
 
 }  // namespace
 
-HostBackend::HostBackend(std::string host_path, std::string root)
-    : m_host_path(std::move(host_path)), m_root(std::move(root)) {}
+HostBackend::HostBackend(std::string host_path, std::string root, std::string project_dir)
+    : m_host_path(std::move(host_path)), m_root(std::move(root)), m_project_dir(std::move(project_dir)) {}
+
+std::vector<std::string> agent_writable_areas(const config::AgentConfig& agent, const std::string& project_dir) {
+  std::vector<std::string> areas;
+  auto add = [&](const std::string& path) {
+    if (path.empty() || path[0] != '/') return;
+    auto real = util::real_path(path);
+    areas.push_back(real ? *real : util::normalize(path));
+    if (!real || *real != util::normalize(path)) areas.push_back(util::normalize(path));
+  };
+  add(project_dir);
+  if (agent.workdir == "cwd") add(util::current_dir());
+  for (const auto* paths : {&agent.readwrite, &agent.config}) {
+    for (const auto& path : *paths) add(path.text);
+  }
+  add(util::xdg_dir("STATE") + "/jailed");
+  return areas;
+}
 
 Result<Resolution> HostBackend::resolve(const config::AgentConfig& agent) {
+  // An activated $PROJECT/.venv/bin on PATH must not let the agent choose what a later jail binds.
+  std::string host_path = util::path_without(m_host_path, agent_writable_areas(agent, m_project_dir));
   Resolution out;
   out.backend = "host";
   out.shell = "/bin/sh";
@@ -241,17 +263,17 @@ Result<Resolution> HostBackend::resolve(const config::AgentConfig& agent) {
 
   auto name = program_name(agent);
   if (!name) return name.failure();
-  auto program = find_host_program(agent, name->first, name->second, m_host_path);
+  auto program = find_host_program(agent, name->first, name->second, host_path);
   if (!program) return program.failure();
   out.program = view.in_system(program->real).value_or(program->real);
-  Installs installs(view, out, agent, m_host_path, m_root);
+  Installs installs(view, out, agent, host_path, m_root);
   if (auto added = installs.add(*program, "the agent's program " + name->first, name->second, true); !added) {
     return added.failure();
   }
 
   for (const auto& spec : agent.packages) {
     if (!util::starts_with(spec.text, k_host_prefix)) return fail(needs_nix(agent, spec));
-    auto found = find_host_program(agent, spec.text.substr(k_host_prefix.size()), spec.origin, m_host_path);
+    auto found = find_host_program(agent, spec.text.substr(k_host_prefix.size()), spec.origin, host_path);
     if (!found) return found.failure();
     if (auto added = installs.add(*found, "package " + spec.text, spec.origin, true); !added) return added.failure();
   }

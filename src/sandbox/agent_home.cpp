@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -13,6 +14,7 @@
 #include "sandbox/policy_parts.hpp"
 #include "sandbox/tree_copy.hpp"
 #include "util/files.hpp"
+#include "util/hash.hpp"
 #include "util/paths.hpp"
 #include "util/strings.hpp"
 
@@ -146,9 +148,19 @@ std::vector<std::string> private_config_paths(const config::AgentConfig& agent, 
   return paths;
 }
 
+std::string project_home_key(const std::string& project_dir) {
+  std::string name;
+  for (char c : util::base_name(project_dir)) {
+    bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+    if (name.size() < 40) name += plain ? c : '_';
+  }
+  if (name.empty() || name[0] == '.') name = "project" + name;
+  return name + "-" + util::xxh64_hex(project_dir).substr(0, 12);
+}
+
 std::string private_home(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project) {
-  if (host.homes_dir.empty() || private_config_paths(agent, host, project).empty()) return "";
-  return util::join_path(host.homes_dir, agent.name);
+  if (host.homes_dir.empty() || project.dir.empty() || private_config_paths(agent, host, project).empty()) return "";
+  return util::join_path(util::join_path(host.homes_dir, project_home_key(project.dir)), agent.name);
 }
 
 Status ensure_config_paths(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project) {
@@ -161,7 +173,14 @@ Status ensure_config_paths(const config::AgentConfig& agent, const HostFacts& ho
     if (auto made = util::make_dirs(host.homes_dir, 0700); !made) return made;
     Fd homes(::open(host.homes_dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (homes.get() < 0) return fail("cannot open " + host.homes_dir + ": " + std::strerror(errno));
-    home_fd = open_private_dir(homes.get(), agent.name);
+    // One per project and agent: a home shared across projects would let one project's agent
+    // plant ~/.bashrc lines that run in another project's jail, with that jail's grants.
+    Fd project_homes(open_private_dir(homes.get(), project_home_key(project.dir)));
+    if (project_homes.get() < 0) {
+      return fail("cannot create " + util::parent_dir(private_dir) + ": " + std::strerror(errno) +
+                  " (a symlink there is refused; remove it)");
+    }
+    home_fd = open_private_dir(project_homes.get(), agent.name);
     if (home_fd < 0) return fail("cannot create the private home " + private_dir + ": " + std::strerror(errno));
   }
   Fd home(home_fd);

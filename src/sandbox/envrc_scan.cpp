@@ -1,6 +1,9 @@
 // The direnv stdlib commands that load files, and the words of an .envrc line.
 #include "sandbox/envrc_scan.hpp"
 
+#include <algorithm>
+#include <utility>
+
 #include "util/strings.hpp"
 
 namespace jailed::sandbox {
@@ -63,6 +66,41 @@ std::string plain_path(std::string word) {
   return word;
 }
 
+// Shell words that may stand before a command: `if [ -f x ]; then source_env x; fi` runs source_env.
+bool is_shell_keyword(const std::string& word) {
+  for (const char* keyword : {"then", "do", "else", "elif", "{", "}", "!", "(", "time", "command", "builtin"}) {
+    if (word == keyword) return true;
+  }
+  return false;
+}
+
+// The stdlib commands this reader follows: one met elsewhere than as a command word is on a line
+// it cannot follow (eval, a subshell, a function call), which explain names as unprotected.
+bool is_loader(const std::string& word) {
+  for (const char* name : {"source_env", "source_env_if_exists", "source_up", "source_up_if_exists", "dotenv",
+                           "dotenv_if_exists", "source", ".", "PATH_add", "path_add", "MANPATH_add", "load_prefix",
+                           "layout", "use", "watch_file", "watch_dir"}) {
+    if (word == name) return true;
+  }
+  return false;
+}
+
+// What `layout NAME` puts on PATH or reads in the .envrc's directory (direnv's stdlib.sh):
+// node and php add node_modules/.bin and vendor/bin; python, go, perl and ruby keep their
+// programs in direnv_layout_dir (.direnv); pipenv installs what Pipfile names; opam a local
+// switch (_opam). Empty: a layout whose paths lie outside the project (pyenv, julia).
+std::vector<std::pair<std::string, bool>> layout_paths(const std::string& name) {
+  if (name == "node") return {{"node_modules/.bin", true}};
+  if (name == "php") return {{"vendor/bin", true}};
+  if (name == "python" || name == "python2" || name == "python3" || name == "go" || name == "perl" ||
+      name == "ruby") {
+    return {{".direnv", true}};
+  }
+  if (name == "pipenv") return {{"Pipfile", false}, {"Pipfile.lock", false}, {".venv", true}};
+  if (name == "opam") return {{"_opam", true}};
+  return {};
+}
+
 }  // namespace
 
 EnvrcReferences envrc_references(std::string_view text) {
@@ -70,7 +108,7 @@ EnvrcReferences envrc_references(std::string_view text) {
   auto add = [&](const std::string& command, const std::string& word, bool directory) {
     std::string path = plain_path(word);
     bool loads = command != "watch_file" && command != "watch_dir" && command != "nix_direnv_watch_file" &&
-                 !util::starts_with(command, "use ");
+                 (!util::starts_with(command, "use ") || command == "use vim");
     if (path.empty()) {
       refs.unresolved.push_back(command + " " + word);
     } else {
@@ -78,10 +116,23 @@ EnvrcReferences envrc_references(std::string_view text) {
     }
   };
   for (const auto& line : util::split(text, '\n')) {
-    for (const auto& words : commands_of(line)) {
-      if (words.empty()) continue;
-      const std::string& cmd = words[0];
-      std::vector<std::string> args(words.begin() + 1, words.end());
+    bool followed_all = true;
+    for (const auto& all_words : commands_of(line)) {
+      auto start = std::find_if_not(all_words.begin(), all_words.end(), is_shell_keyword);
+      if (start == all_words.end()) continue;
+      const std::string& cmd = *start;
+      std::vector<std::string> args(start + 1, all_words.end());
+      // eval "source_env x", bash -c '. x': a loader inside a word, or as a later word.
+      if (!is_loader(cmd) && std::any_of(args.begin(), args.end(), [](const std::string& arg) {
+            if (is_loader(arg) && arg != "." && arg != "source" && arg != "use" && arg != "layout") return true;
+            auto inner = commands_of(arg);
+            return std::any_of(inner.begin(), inner.end(), [](const auto& words) {
+              auto first = std::find_if_not(words.begin(), words.end(), is_shell_keyword);
+              return first != words.end() && is_loader(*first);
+            });
+          })) {
+        followed_all = false;
+      }
       // Options (use nix -p ..., source_env --flag) name no files.
       std::vector<std::string> files;
       for (const auto& arg : args) {
@@ -135,9 +186,23 @@ EnvrcReferences envrc_references(std::string_view text) {
           }
         } else if (what == "devenv") {
           for (const char* f : {"devenv.nix", "devenv.yaml", "devenv.lock"}) add("use devenv", f, false);
+        } else if (what == "vim") {
+          // The direnv.vim plugin sources it in vim.
+          add("use vim", rest.empty() ? ".vimrc.local" : rest[0], false);
+        }
+      } else if (cmd == "layout" && !files.empty()) {
+        auto paths = layout_paths(files[0]);
+        for (const auto& [path, directory] : paths) add("layout " + files[0], path, directory);
+        // layout anaconda PATH: a prefix in the project holds the programs.
+        if (files[0] == "anaconda" && files.size() > 1 && files[1].find('/') != std::string::npos) {
+          add("layout anaconda", files[1] + "/bin", true);
+        }
+        if (paths.empty() && files[0] != "anaconda" && files[0] != "pyenv" && files[0] != "julia") {
+          refs.unresolved.push_back("layout " + files[0]);
         }
       }
     }
+    if (!followed_all) refs.unfollowed.push_back(std::string(util::trim(line)));
   }
   return refs;
 }

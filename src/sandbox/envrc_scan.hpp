@@ -24,12 +24,15 @@ struct EnvrcReference {
 struct EnvrcReferences {
   std::vector<EnvrcReference> paths;
   std::vector<std::string> unresolved;
+  std::vector<std::string> unfollowed;  // lines naming a stdlib command elsewhere than as their command
 };
 
 // Returns the paths `text` (an .envrc) loads through direnv's stdlib: source_env[_if_exists],
 // source_up[_if_exists], dotenv[_if_exists], source / ., PATH_add, path_add, load_prefix,
 // watch_file, watch_dir, use flake (flake.nix, flake.lock), use nix (shell.nix, default.nix),
-// use devenv. Reads the text only; shell logic (if, functions) is not followed.
+// use devenv, use vim, layout (node, php, python, go, perl, ruby, pipenv, opam, anaconda).
+// Reads the text only: keywords before a command (then, do, else, !, {) are skipped, other
+// shell logic (eval, functions, subshells) is not followed.
 EnvrcReferences envrc_references(std::string_view text);
 
 }  // namespace jailed::sandbox

@@ -162,7 +162,11 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
 std::vector<std::string> private_config_paths(const config::AgentConfig& agent, const HostFacts& host,
                                               const ProjectFacts& project);
 
-// Returns the agent's private home on the host, host.homes_dir/<agent>, bound read-write at the
+// Returns the name of a project's directory of private homes: its base name (made safe) and a
+// hash of its real path, e.g. "app-1f2e3d4c5b6a".
+std::string project_home_key(const std::string& project_dir);
+
+// Returns the agent's private home on the host, host.homes_dir/<project key>/<agent>, bound read-write at the
 // home path instead of an empty tmpfs; "" when the agent has no private_config_paths.
 std::string private_home(const config::AgentConfig& agent, const HostFacts& host, const ProjectFacts& project);
 

@@ -1,12 +1,15 @@
 // Probing a project for what the host runs later: protected names, git hook directories,
 // local flakes; any symlink among them refuses the start.
+#include <dirent.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 
+#include "resolve/host_backend.hpp"
 #include "resolve/nix_spec.hpp"
 #include "sandbox/grant_paths.hpp"
 #include "sandbox/policy.hpp"
@@ -92,6 +95,52 @@ Status probe_protected(const std::string& root, std::vector<std::string>& out) {
   return success();
 }
 
+// Refuses a protected file with another name: a read-only bind covers one name, and the agent
+// could rewrite the file through a link it made elsewhere in the project (one moved into
+// .git/hooks later keeps its inode). Git objects and packs are not looked at: a local clone
+// hard-links them, and git checks what it reads of them.
+Status refuse_hard_link(const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode) || st.st_nlink <= 1) return success();
+  return fail("refusing to start: " + path + " has " + std::to_string(st.st_nlink) +
+                  " hard links; an agent could rewrite this protected file through another of its names. Give it "
+                  "its own copy (cp -p FILE FILE.new && mv FILE.new FILE) or remove the other names",
+              ExitCode::not_allowed);
+}
+
+// Checks the protected files, and those in protected directories that host tools run or obey:
+// a repository's config and hooks, core.hooksPath directories.
+Status refuse_hard_links(const ProjectFacts& facts) {
+  std::vector<std::string> files;
+  auto add_dir_files = [&](const std::string& dir) {
+    DIR* listing = ::opendir(dir.c_str());
+    if (!listing) return;
+    while (dirent* entry = ::readdir(listing)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") files.push_back(dir + "/" + name);
+    }
+    ::closedir(listing);
+  };
+  auto add = [&](const std::string& path, bool hooks_dir) {
+    auto st = util::lstat_path(path);
+    if (!st) return;
+    if (S_ISREG(st->st_mode)) files.push_back(path);
+    if (!S_ISDIR(st->st_mode)) return;
+    if (util::base_name(path) == ".git") {
+      for (const char* name : {"/config", "/config.worktree", "/commondir"}) files.push_back(path + name);
+      add_dir_files(path + "/hooks");
+    } else if (hooks_dir || util::base_name(path) == "hooks") {
+      add_dir_files(path);
+    }
+  };
+  for (const auto& path : facts.protected_paths) add(path, false);
+  for (const auto& [path, why] : facts.extra_protected) add(path, why.find("hooks") != std::string::npos);
+  for (const auto& path : files) {
+    if (auto refused = refuse_hard_link(path); !refused) return refused;
+  }
+  return success();
+}
+
 void add_extra(std::vector<std::pair<std::string, std::string>>& out, const std::string& path, const std::string& why) {
   for (const auto& [known, reason] : out) {
     if (known == path) return;
@@ -137,10 +186,36 @@ Status probe_local_flakes(const std::string& root, const std::vector<const confi
   return success();
 }
 
+// Returns host git: the first on PATH outside the places an agent of `agent` can write (an
+// agent could plant a `git` in the project's bin/ or .venv/bin), else /usr/bin/git.
+std::optional<std::string> trusted_git(const config::AgentConfig& agent, const std::string& root) {
+  auto areas = resolve::agent_writable_areas(agent, root);
+  const char* path = std::getenv("PATH");
+  std::string trusted = util::path_without(path ? path : "/usr/local/bin:/usr/bin:/bin", areas);
+  for (const auto& candidate : {util::find_program("git", trusted), util::find_program("git", "/usr/bin:/bin")}) {
+    if (!candidate) continue;
+    auto real = util::real_path(*candidate);
+    bool planted = !real || std::any_of(areas.begin(), areas.end(),
+                                        [&](const std::string& area) { return util::is_within(*real, area); });
+    if (!planted) return candidate;
+  }
+  return std::nullopt;
+}
+
+// The environment host git runs in here: the caller's home, locale and config locations, and
+// nothing that points git elsewhere (GIT_DIR, GIT_CONFIG_*, GIT_EXEC_PATH) or runs something.
+std::vector<std::string> git_env(const std::string& git) {
+  std::vector<std::string> env{"PATH=" + util::parent_dir(git) + ":/usr/bin:/bin"};
+  for (const char* name : {"HOME", "USER", "LANG", "LC_ALL", "LC_CTYPE", "XDG_CONFIG_HOME"}) {
+    if (const char* value = std::getenv(name)) env.push_back(std::string(name) + "=" + value);
+  }
+  return env;
+}
+
 // Returns the identity host git would commit under in `root`, as the variables that give it to
 // git inside (where ~/.gitconfig is not): GIT_AUTHOR_* and GIT_COMMITTER_* set on the host win,
 // the rest comes from `git config` (the repository's own user.* included), asked only if needed.
-std::vector<std::pair<std::string, std::string>> git_identity(const std::string& root) {
+std::vector<std::pair<std::string, std::string>> git_identity(const config::AgentConfig& agent, const std::string& root) {
   std::vector<std::pair<std::string, std::string>> env;
   std::string name, email;
   auto get = [](const char* variable) -> std::string {
@@ -152,8 +227,8 @@ std::vector<std::pair<std::string, std::string>> git_identity(const std::string&
     all_set = all_set && !get(variable).empty();
   }
   if (!all_set) {
-    if (auto git = util::find_in_path("git")) {
-      util::SystemRunner runner;
+    if (auto git = trusted_git(agent, root)) {
+      util::SystemRunner runner(git_env(*git));
       auto answer = runner.run({*git, "-C", root, "config", "--get-regexp", "^user\\.(name|email)$"});
       if (answer && answer->status == 0) {
         for (const auto& line : util::split(answer->out, '\n')) {
@@ -291,12 +366,13 @@ Result<ProjectFacts> probe_project(const std::string& project_dir, const config:
                                              protected_reason(path, facts) + "); an empty directory is as none"});
     }
   }
+  if (auto linked = refuse_hard_links(facts); !linked) return linked.failure();
   auto grants = resolve_grants(agent, roots);
   if (!grants) return grants.failure();
   facts.grant_sources = std::move(*grants);
   describe_unprotected(agent, facts.dir, facts);
   if (commit && util::exists_nofollow(facts.dir + "/.git")) {
-    facts.git_env = git_identity(facts.dir);
+    facts.git_env = git_identity(agent, facts.dir);
     auto has = [&](const char* name) {
       return std::any_of(facts.git_env.begin(), facts.git_env.end(), [&](const auto& entry) { return entry.first == name; });
     };

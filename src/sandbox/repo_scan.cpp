@@ -122,6 +122,10 @@ class Scanner {
     for (const auto& word : refs.unresolved) {
       m_scan.unprotected.push_back(envrc + " loads \"" + word + "\", a path jailed cannot work out");
     }
+    for (const auto& line : refs.unfollowed) {
+      m_scan.unprotected.push_back(envrc + ": \"" + util::printable(line) +
+                                   "\" names a direnv command in a way jailed cannot follow; what it loads is not protected");
+    }
     for (const auto& ref : refs.paths) {
       std::string why = "the .envrc loads it (" + ref.command + "): direnv runs it on the host without a new allow";
       if (ref.command == "source_up" || ref.command == "source_up_if_exists") {
@@ -134,7 +138,14 @@ class Scanner {
         continue;
       }
       std::string path = resolve(ref.path, dir);
-      if (path.empty()) continue;  // its directory does not exist: nothing there to load
+      if (path.empty()) {
+        // Its directory does not exist: nothing there to load now, but the agent may make it.
+        if (ref.path[0] != '/' && ref.path[0] != '~') {
+          m_scan.unprotected.push_back(util::normalize(dir + "/" + ref.path) + " (its directory is missing at launch; " +
+                                       why + ")");
+        }
+        continue;
+      }
       // A watched file that is missing is only watched: nothing loads it.
       if (util::starts_with(ref.command, "watch_") && !util::exists_nofollow(path)) continue;
       reference(path, ref.directory, ref.placeholder, why);
@@ -165,6 +176,14 @@ class Scanner {
     auto parent = util::real_path(util::parent_dir(path));
     if (!parent) return "";
     return util::join_path(*parent, util::base_name(path));
+  }
+
+  // A path named relative to `base` in the project whose directory is missing: nothing there
+  // now, but the agent may make it; explain says so.
+  void missing_parent(const std::string& value, const std::string& base, const std::string& why) {
+    if (value.empty() || value[0] == '/' || util::starts_with(value, "~")) return;
+    std::string path = util::normalize(base + "/" + value);
+    if (within_writable(path)) m_scan.unprotected.push_back(path + " (its directory is missing at launch; " + why + ")");
   }
 
   // Returns true if `path` lies in the root: compared as written, so it must hold no "..",
@@ -223,7 +242,14 @@ class Scanner {
     if (!facts.hooks_path.empty()) hooks.push_back(facts.hooks_path);
     for (const auto& include : facts.includes) {
       std::string path = resolve(include, util::parent_dir(file));
-      if (!path.empty()) read_config(path, file, hooks, depth + 1);
+      if (!path.empty() && !util::exists_nofollow(path)) {
+        // Missing, git includes nothing; an empty file held in its place is as good.
+        reference(path, false, true, "host git includes it from " + file + " (include.path)");
+      } else if (!path.empty()) {
+        read_config(path, file, hooks, depth + 1);
+      } else {
+        missing_parent(include, util::parent_dir(file), "host git would include it from " + file);
+      }
     }
     m_worktree_config = m_worktree_config || facts.worktree_config;
   }
@@ -248,7 +274,13 @@ class Scanner {
   // core.hooksPath: relative to the work tree top, where git runs hooks.
   void protect_hooks(const std::string& value, const std::string& top) {
     std::string path = resolve(value, top);
+    if (path.empty()) missing_parent(value, top, "host git would run the hooks in it (core.hooksPath)");
     if (path.empty() || !within_writable(path) || path == m_root) return;
+    if (!util::exists_nofollow(path)) {
+      // Missing, git runs no hooks; an empty directory held in its place runs none either.
+      reference(path, true, true, "host git runs the hooks in it (core.hooksPath)");
+      return;
+    }
     protect(path, "host git runs the hooks in it (core.hooksPath)");
     // husky 9: core.hooksPath = .husky/_, whose trampolines run .husky/<hook>.
     if (util::base_name(path) == "_" && util::parent_dir(path) != m_root) {

@@ -3,13 +3,17 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>  // environ (g++ defines _GNU_SOURCE)
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
+#include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/strings.hpp"
 
 namespace jailed::util {
@@ -76,7 +80,8 @@ Result<Completed> SystemRunner::run(const std::vector<std::string>& argv) {
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   pid_t pid = 0;
-  int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  auto own_env = to_c_strings(m_env);
+  int spawned = ::posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), m_own_env ? own_env.data() : environ);
   posix_spawn_file_actions_destroy(&actions);
   if (spawned != 0) {
     for (int fd : {out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]}) ::close(fd);
@@ -102,9 +107,27 @@ std::optional<std::string> find_program(const std::string& name, const std::stri
     // An empty or relative PATH entry means the current directory: never trust it for lookups.
     if (dir.empty() || dir[0] != '/') continue;
     std::string candidate = dir + "/" + name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+    // A directory passes access(X_OK); like the shell's lookup, only a file is a program.
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
+      return candidate;
+    }
   }
   return std::nullopt;
+}
+
+std::string path_without(const std::string& path_list, const std::vector<std::string>& areas) {
+  std::vector<std::string> kept;
+  for (const auto& dir : split(path_list, ':')) {
+    if (dir.empty() || dir[0] != '/') continue;
+    std::string written = normalize(dir);
+    auto real = real_path(dir);
+    bool inside = std::any_of(areas.begin(), areas.end(), [&](const std::string& area) {
+      return !area.empty() && (is_within(written, area) || (real && is_within(*real, area)));
+    });
+    if (!inside) kept.push_back(dir);
+  }
+  return join(kept, ":");
 }
 
 std::optional<std::string> find_in_path(const std::string& name) {

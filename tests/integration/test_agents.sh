@@ -126,6 +126,43 @@ expect_contains "agents: JAILED_NETWORK tells the agent it has no network" "netw
 expect_contains "agents: launching a networked preset offline says so" \
   "network is off for qwen-code ($SHELLS/.jailed:6), which needs one to reach its model" "$OUT"
 
+# The private home belongs to one project and agent: what the agent plants in its home in one
+# project (a ~/.bashrc line) never reaches the same agent in another project, whose grants differ.
+OTHER="$WORK/other-project"
+write_jailed "$OTHER" $'[agent qwen-code]\nbackend = host\nnetwork = off\ncommand = bash'
+out=$("$JAILED" allow "$OTHER" 2>&1) || fail "agents: setup: allow the other project" "$out"
+jrun "$SHELLS" qwen-code -c 'echo "echo planted-from-shells" >> ~/.bashrc && echo wrote'
+expect_contains "agents: the agent wrote to its private home" "wrote" "$OUT"
+jrun "$SHELLS" qwen-code -c 'cat ~/.bashrc'
+expect_contains "agents: control: the same project's next session sees what it planted" "planted-from-shells" "$OUT"
+jrun "$OTHER" qwen-code -c 'cat ~/.bashrc 2>/dev/null || echo none'
+expect_not_contains "agents: another project's session of the agent does not see it" "planted-from-shells" "$OUT"
+expect_contains "agents: explain shows the private home of the project" \
+  "$XDG_STATE_HOME/jailed/homes/other-project-" "$(cd "$OTHER" && "$JAILED" explain qwen-code 2>&1)"
+
+# A host: package looked up on a PATH holding a project directory (an activated .venv/bin): the
+# agent links the name to the home in one session; the next must not find it there.
+V="$WORK/venv-lookup"
+mkdir -p "$V/.venv/bin"
+write_jailed "$V" $'[agent plain]\npackage = host:bash\n\n[agent tools]\npackage = host:bash\npackages = host:lookup-tool'
+mkdir -p "$HOME/.ssh" "$WORK/outside/bin"
+echo "host-private-key" > "$HOME/.ssh/id_test"
+out=$("$JAILED" allow "$V" 2>&1) || fail "agents: setup: allow the lookup project" "$out"
+PATH="$V/.venv/bin:$HOST_PATH" jrun "$V" plain -c 'ln -s "$HOME" .venv/bin/lookup-tool && echo linked'
+expect_contains "agents: the agent can plant a link in the project's .venv/bin" "linked" "$OUT"
+PATH="$V/.venv/bin:$HOST_PATH" jrun "$V" tools -c 'cat ~/.ssh/id_test 2>&1; echo ran'
+expect_not_contains "agents: a host: lookup never finds the planted name in the project" "host-private-key" "$OUT"
+expect_contains "agents: ... it says the program is not found, and that such entries are left out" \
+  "entries where agents can write are left out" "$OUT"
+# Control: the same lookup from a directory outside the project finds a real program there...
+cp "$(type -P true)" "$WORK/outside/bin/lookup-tool"
+PATH="$WORK/outside/bin:$V/.venv/bin:$HOST_PATH" jrun "$V" tools -c 'echo ran'
+expect_eq "agents: control: a program outside the project is found and bound" "ran" "$OUT"
+# ... but a directory there is not a program, and is never bound.
+rm "$WORK/outside/bin/lookup-tool" && ln -s "$HOME" "$WORK/outside/bin/lookup-tool"
+PATH="$WORK/outside/bin:$HOST_PATH" jrun "$V" tools -c 'cat ~/.ssh/id_test 2>&1; echo ran'
+expect_not_contains "agents: a directory named like the program is not taken for it" "host-private-key" "$OUT"
+
 # allow says when a program is missing.
 out=$(cd "$FIX" && PATH="/nonexistent" "$JAILED" allow 2>&1)
 expect_contains "agents: allow says a host program cannot be found" 'program "acme-tool" not found in PATH=/nonexistent' "$out"
@@ -227,7 +264,7 @@ OPENAI_API_KEY=fake PATH=$AGENT_PATH jrun "$PROJECT" codex exec --skip-git-repo-
 expect_contains "agents: codex: the write to its config ran inside" "planted" "$(cat "$WORLD/leak.log")"
 expect_eq "agents: codex: the real ~/.codex/config.toml is unchanged" "$real_config" "$(cat "$HOME/.codex/config.toml")"
 expect_contains "agents: codex: the private copy took the write" "mcp_servers.evil" \
-  "$(cat "$XDG_STATE_HOME/jailed/homes/codex/.codex/config.toml" 2>&1)"
+  "$(cat "$XDG_STATE_HOME"/jailed/homes/"$(basename "$PROJECT")"-*/codex/.codex/config.toml 2>&1)"
 # Control: with config-share = on the same write reaches the real file.
 write_jailed "$PROJECT" $'[agent codex]\nbackend = host\nconfig-share = on'
 out=$(PATH=$AGENT_PATH "$JAILED" allow "$PROJECT" 2>&1) || fail "agents: setup: allow config-share" "$out"

@@ -225,6 +225,104 @@ echo "touch $MARKS/envrc-control" > "$C/.envrc.local"
 (cd "$C" && direnv exec "$C" true >/dev/null 2>&1)
 ran "envrc: control: direnv sources a new .envrc.local without a new allow" "$MARKS/envrc-control"
 
+# direnv's layouts put project directories on PATH (layout node: node_modules/.bin, layout php:
+# vendor/bin); a one-liner `if ...; then source_env FILE; fi` loads FILE.
+L="$WORK/layout"
+project "$L"
+mkdir -p "$L/node_modules" "$L/vendor"
+printf 'layout node\nlayout php\nif [ -f .envrc.local ]; then source_env .envrc.local; fi\n' > "$L/.envrc"
+"$JAILED" allow "$L" >/dev/null 2>&1
+direnv allow "$L" >/dev/null 2>&1
+jrun "$L" a "mkdir -p node_modules/.bin; printf '#!/bin/sh\ntouch $MARKS/layout-node\n' > node_modules/.bin/ls; echo node=\$?
+mkdir -p vendor/bin; printf '#!/bin/sh\ntouch $MARKS/layout-php\n' > vendor/bin/ls; echo php=\$?
+echo 'touch $MARKS/layout-local' > .envrc.local; echo local=\$?
+echo ok > node_modules/pkg.txt; echo plain=\$?"
+expect_contains "$(t "layout: the agent cannot put a program in node_modules/.bin (layout node)")" "node=1" "$OUT"
+expect_contains "$(t "layout: ... nor in vendor/bin (layout php)")" "php=1" "$OUT"
+expect_contains "$(t "layout: ... nor create the .envrc.local an if-then line sources")" "local=1" "$OUT"
+expect_contains "$(t "layout: control: node_modules itself stays writable")" "plain=0" "$OUT"
+(cd "$L" && direnv exec "$L" ls >/dev/null 2>&1)
+not_ran "layout: direnv runs nothing planted" "$MARKS/layout-local"
+not_ran "layout: ... and no planted ls ran" "$MARKS/layout-node"
+C="$WORK/layout-control"
+mkdir -p "$C/node_modules/.bin"
+printf 'layout node\nif [ -f .envrc.local ]; then source_env .envrc.local; fi\n' > "$C/.envrc"
+direnv allow "$C" >/dev/null 2>&1
+printf '#!/bin/sh\ntouch %s\n' "$MARKS/layout-control" > "$C/node_modules/.bin/ls"
+chmod +x "$C/node_modules/.bin/ls"
+echo "touch $MARKS/layout-local-control" > "$C/.envrc.local"
+(cd "$C" && direnv exec "$C" ls >/dev/null 2>&1)
+ran "layout: control: direnv runs a program in node_modules/.bin (layout node)" "$MARKS/layout-control"
+ran "layout: control: direnv sources the file an if-then line names" "$MARKS/layout-local-control"
+expect_contains "$(t "layout: explain names a line it cannot follow")" "cannot follow" \
+  "$(printf 'eval "source_env hidden"\n' >> "$L/.envrc"; direnv allow "$L" >/dev/null 2>&1; cd "$L" && "$JAILED" explain a 2>&1)"
+
+# core.hooksPath and include.path naming what does not exist yet: held empty, read-only.
+G="$WORK/missing-git-targets"
+project "$G"
+git -C "$G" config core.hooksPath .githooks
+git -C "$G" config include.path ../.gitconfig.project
+"$JAILED" allow "$G" >/dev/null 2>&1
+explain_out=$(cd "$G" && "$JAILED" explain a 2>&1)
+expect_contains "$(t "git targets: explain lists the hooks placeholder")" \
+  "placeholder: host git runs the hooks in it (core.hooksPath)" "$explain_out"
+expect_contains "$(t "git targets: ... and the include placeholder")" \
+  "$G/.gitconfig.project <- /dev/null	placeholder: host git includes it from" "$explain_out"
+jrun "$G" a "mkdir -p .githooks; printf '#!/bin/sh\ntouch $MARKS/hookspath\n' > .githooks/pre-commit; echo hook=\$?
+printf '[core]\n\tfsmonitor = touch $MARKS/include-missing; false\n' > .gitconfig.project; echo cfg=\$?"
+expect_contains "$(t "git targets: the agent cannot create a hook in a missing core.hooksPath")" "hook=1" "$OUT"
+expect_contains "$(t "git targets: ... nor the missing file include.path names")" "cfg=1" "$OUT"
+git -C "$G" status >/dev/null 2>&1
+git -C "$G" commit -q --allow-empty -m two >/dev/null 2>&1
+not_ran "git targets: host git runs no planted hook" "$MARKS/hookspath"
+not_ran "git targets: ... nor a planted include" "$MARKS/include-missing"
+C="$WORK/missing-git-targets-control"
+project "$C"
+git -C "$C" config core.hooksPath .githooks
+git -C "$C" config include.path ../.gitconfig.project
+mkdir -p "$C/.githooks"
+printf '#!/bin/sh\ntouch %s\n' "$MARKS/hookspath-control" > "$C/.githooks/pre-commit"
+chmod +x "$C/.githooks/pre-commit"
+fsmonitor "$MARKS/include-missing-control" > "$C/.gitconfig.project"
+git -C "$C" status >/dev/null 2>&1
+git -C "$C" commit -q --allow-empty -m two >/dev/null 2>&1
+ran "git targets: control: host git runs a hook that appears in core.hooksPath" "$MARKS/hookspath-control"
+ran "git targets: control: ... and a config that appears at include.path" "$MARKS/include-missing-control"
+
+# A git planted in a project directory on the caller's PATH: jailed asks host git for the
+# identity at launch (git = commit) and must not run it.
+B="$WORK/planted-git"
+project "$B" commit
+mkdir -p "$B/bin"
+jrun "$B" a "printf '#!/bin/sh\ntouch $MARKS/planted-git\nexec /usr/bin/git \"\$@\"\n' > bin/git && chmod +x bin/git; echo git=\$?"
+expect_contains "$(t "planted git: the agent can write bin/git")" "git=0" "$OUT"
+OUT=$(cd "$B" && PATH="$B/bin:$PATH" timeout -k 5 60 "$JAILED" run a -c 'echo "$GIT_AUTHOR_NAME"' 2>&1 </dev/null)
+expect_contains "$(t "planted git: the launch still finds the identity")" "Owner Of $AS" "$OUT"
+not_ran "planted git: jailed does not run a git from the project on PATH" "$MARKS/planted-git"
+(cd "$B" && PATH="$B/bin:$PATH" git --version >/dev/null 2>&1)
+ran "planted git: control: that PATH runs the planted git" "$MARKS/planted-git"
+
+# A hard link survives a move: a file the agent made and linked elsewhere, moved by the user
+# into .git/hooks, would be rewritten through the other name. The launch refuses it.
+K="$WORK/hardlink"
+project "$K"
+jrun "$K" a "printf '#!/bin/sh\nexit 0\n' > lint-hook && chmod +x lint-hook && ln lint-hook notes.txt; echo linked=\$?"
+expect_contains "$(t "hard link: the agent links a file it made")" "linked=0" "$OUT"
+mv "$K/lint-hook" "$K/.git/hooks/pre-commit"
+jrun "$K" a "printf '#!/bin/sh\ntouch $MARKS/hardlink\n' > notes.txt; echo wrote=\$?"
+expect_contains "$(t "hard link: a launch with a linked hook is refused, naming it")" \
+  "refusing to start: $K/.git/hooks/pre-commit has 2 hard links" "$OUT"
+expect_not_contains "$(t "hard link: ... before the agent runs")" "wrote=" "$OUT"
+git -C "$K" commit -q --allow-empty -m two >/dev/null 2>&1
+not_ran "hard link: host git runs nothing planted" "$MARKS/hardlink"
+# Control: written through the other name, the hook changes and git runs it.
+printf '#!/bin/sh\ntouch %s\n' "$MARKS/hardlink-control" > "$K/notes.txt"
+git -C "$K" commit -q --allow-empty -m three >/dev/null 2>&1
+ran "hard link: control: a write to the other name rewrites the hook git runs" "$MARKS/hardlink-control"
+cp -p "$K/.git/hooks/pre-commit" "$K/.git/hooks/pre-commit.new" && mv "$K/.git/hooks/pre-commit.new" "$K/.git/hooks/pre-commit"
+jrun "$K" a 'echo started'
+expect_contains "$(t "hard link: with its own copy the launch works again")" "started" "$OUT"
+
 # --- 6. agent and editor directories that do not exist yet -----------------------------------
 
 A="$WORK/dirs"

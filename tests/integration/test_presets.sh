@@ -22,7 +22,9 @@ jrun() {
 
 sha() { sha256sum "$1" 2>/dev/null | cut -d' ' -f1; }
 
-PRIVATE="$XDG_STATE_HOME/jailed/homes/tool"
+# private_of AGENT: the agent's private home for this project (homes/<name>-<hash>/<agent>), or a
+# path that does not exist.
+private_of() { set -- "$XDG_STATE_HOME"/jailed/homes/app-*/"$1"; printf '%s' "$1"; }
 printf 'seed-real' > "$HOME/.tool.json"
 echo "secret" > "$HOME/secret"
 real_sha=$(sha "$HOME/.tool.json")
@@ -32,7 +34,7 @@ explained=$(cd "$PROJECT" && "$JAILED" explain tool 2>&1)
 expect_contains "presets: explain shows the private home and what it holds" \
   "private home of agent tool (kept across sessions): holds ~/.tool.json" "$explained"
 expect_contains "presets: explain binds it at the home path" "$HOME <- " "$explained"
-expect_eq "presets: explain creates nothing" "no" "$([ -e "$PRIVATE" ] && echo yes || echo no)"
+expect_eq "presets: explain creates nothing" "no" "$([ -e "$(private_of tool)" ] && echo yes || echo no)"
 
 # First launch: the copy comes from the real file; a temp file renamed over it works.
 jrun tool 'cat ~/.tool.json; echo; printf new > ~/.tool.json.tmp.1 && mv ~/.tool.json.tmp.1 ~/.tool.json && echo renamed;
@@ -45,8 +47,8 @@ expect_contains "presets: the private home holds none of your files" "no-secret"
 expect_eq "presets: the real file is untouched by the jail" "$real_sha" "$(sha "$HOME/.tool.json")"
 expect_eq "presets: no sibling reached the real home" "" \
   "$(find "$HOME" -maxdepth 1 -name '.tool.json.*' -print)"
-expect_eq "presets: the private home is 0700" "700" "$(stat -c %a "$PRIVATE" 2>&1)"
-expect_eq "presets: the renamed file is kept in the private home" "new" "$(cat "$PRIVATE/.tool.json" 2>&1)"
+expect_eq "presets: the private home is 0700" "700" "$(stat -c %a "$(private_of tool)" 2>&1)"
+expect_eq "presets: the renamed file is kept in the private home" "new" "$(cat "$(private_of tool)/.tool.json" 2>&1)"
 
 # Next launch: the agent's version persists (with its lock file), and a change to the real
 # file does not overwrite it.
@@ -64,7 +66,7 @@ expect_eq "presets: a plain agent's home starts empty" "wrote" "$OUT"
 jrun plain 'cat ~/scratch 2>/dev/null || echo gone'
 expect_eq "presets: a file written to a plain agent's home is gone next launch" "gone" "$OUT"
 expect_eq "presets: a plain agent gets no private home" "no" \
-  "$([ -e "$XDG_STATE_HOME/jailed/homes/plain" ] && echo yes || echo no)"
+  "$([ -e "$(private_of plain)" ] && echo yes || echo no)"
 expected_plain="empty home: none of your files"
 expect_contains "presets: explain shows the plain agent's empty home" "$expected_plain" \
   "$(cd "$PROJECT" && "$JAILED" explain plain 2>&1)"

@@ -130,7 +130,7 @@ TEST_CASE("host backend errors name the program, PATH, origin, and what to do", 
   auto missing = backend.resolve(host_agent("nope"));
   REQUIRE_FALSE(missing.ok());
   REQUIRE(missing.error() == "/p/.jailed:3: agent \"bot\": program \"nope\" not found in PATH=" + root +
-                                 "/usr/bin; install it or fix the package or command");
+                                 "/usr/bin (entries where agents can write are left out); install it or fix the package or command");
 
   config::AgentConfig nix;
   nix.name = "my-bot";

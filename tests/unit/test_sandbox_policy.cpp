@@ -10,6 +10,7 @@
 #include "sandbox/landlock.hpp"
 #include "sandbox/policy.hpp"
 #include "util/files.hpp"
+#include "util/paths.hpp"
 #include "util/process.hpp"
 #include "skip.hpp"
 #include "temp_dir.hpp"
@@ -597,7 +598,7 @@ TEST_CASE("policy: config paths in the home are private copies in the agent's pr
                                        "dev  /dev",
                                        "remount_ro  /dev",
                                        "tmpfs 1073741824 /tmp",
-                                       "bind /home/u/.local/state/jailed/homes/claude-code /home/u",
+                                       "bind /home/u/.local/state/jailed/homes/" + project_home_key("/home/u/src/app") + "/claude-code /home/u",
                                        "ro_bind /usr /usr",
                                        "symlink usr/bin /bin",
                                        "ro_data DATA /etc/passwd",
@@ -618,7 +619,11 @@ TEST_CASE("policy: config paths in the home are private copies in the agent's pr
           "seeded once from yours; nothing written here reaches them (config-share = on shares directories)");
   // It is not your home, so no warning that the agent can write all of it.
   REQUIRE(policy.notes == std::vector<std::string>{k_unscoped});
-  REQUIRE(private_home(claude_agent(), host_with_homes(), project()) == "/home/u/.local/state/jailed/homes/claude-code");
+  REQUIRE(private_home(claude_agent(), host_with_homes(), project()) ==
+          "/home/u/.local/state/jailed/homes/" + project_home_key("/home/u/src/app") + "/claude-code");
+  // Keyed by project: the same agent elsewhere has another home.
+  REQUIRE(project_home_key("/home/u/src/app") != project_home_key("/home/u/other/app"));
+  REQUIRE(project_home_key("/home/u/src/my app") .substr(0, 7) == "my_app-");
 }
 
 TEST_CASE("policy: config-share binds the real directories and keeps the empty tmpfs home", "[sandbox]") {
@@ -682,7 +687,7 @@ TEST_CASE("ensure_config_paths seeds the private home from the real file, once",
                   value(facts.home + "/.bot", 4)};
   ProjectFacts project_facts;
   project_facts.dir = tmp.path + "/work";
-  std::string mine = facts.homes_dir + "/bot";
+  std::string mine = facts.homes_dir + "/" + project_home_key(project_facts.dir) + "/bot";
 
   REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
   auto home = util::stat_path(mine);
@@ -714,16 +719,18 @@ TEST_CASE("ensure_config_paths follows no symlink the agent planted in its priva
   std::string outside = tmp.path + "/outside";
   REQUIRE(util::make_dirs(facts.home + "/.config/bot").ok());
   REQUIRE(util::make_dirs(outside).ok());
-  REQUIRE(util::make_dirs(facts.homes_dir + "/bot").ok());
+  ProjectFacts project_facts;
+  project_facts.dir = tmp.path + "/work";
+  std::string mine = facts.homes_dir + "/" + project_home_key(project_facts.dir) + "/bot";
+  REQUIRE(util::make_dirs(mine).ok());
   REQUIRE(util::write_file_atomic(facts.home + "/.config/bot/state.yaml", "real", 0600).ok());
   REQUIRE(util::write_file_atomic(facts.home + "/.tool.json", "real", 0600).ok());
   config::AgentConfig agent;
   agent.name = "bot";
   agent.config = {value(facts.home + "/.config/bot/state.yaml", 2)};
-  ProjectFacts project_facts;
 
   // A symlinked directory on the way is refused, and nothing is written where it points.
-  REQUIRE(::symlink(outside.c_str(), (facts.homes_dir + "/bot/.config").c_str()) == 0);
+  REQUIRE(::symlink(outside.c_str(), (mine + "/.config").c_str()) == 0);
   auto refused = ensure_config_paths(agent, facts, project_facts);
   REQUIRE_FALSE(refused.ok());
   REQUIRE(refused.error().find("a symlink there is refused") != std::string::npos);
@@ -731,13 +738,13 @@ TEST_CASE("ensure_config_paths follows no symlink the agent planted in its priva
 
   // A symlink in place of the file counts as the agent's own version: left as it is.
   agent.config = {value(facts.home + "/.tool.json", 3)};
-  REQUIRE(::symlink((outside + "/target").c_str(), (facts.homes_dir + "/bot/.tool.json").c_str()) == 0);
+  REQUIRE(::symlink((outside + "/target").c_str(), (mine + "/.tool.json").c_str()) == 0);
   REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
   REQUIRE_FALSE(util::exists_nofollow(outside + "/target"));
 
   // The private home itself must not be a symlink either.
-  REQUIRE(util::remove_tree(facts.homes_dir + "/bot").ok());
-  REQUIRE(::symlink(outside.c_str(), (facts.homes_dir + "/bot").c_str()) == 0);
+  REQUIRE(util::remove_tree(mine).ok());
+  REQUIRE(::symlink(outside.c_str(), mine.c_str()) == 0);
   REQUIRE_FALSE(ensure_config_paths(agent, facts, project_facts).ok());
   REQUIRE_FALSE(util::exists_nofollow(outside + "/.tool.json"));
 }
@@ -757,7 +764,7 @@ TEST_CASE("ensure_config_paths seeds a private copy of a config directory, once"
   agent.config = {value(real, 2)};
   ProjectFacts project_facts;
   project_facts.dir = tmp.path + "/work";
-  std::string mine = facts.homes_dir + "/codex/.codex";
+  std::string mine = facts.homes_dir + "/" + project_home_key(project_facts.dir) + "/codex/.codex";
 
   REQUIRE(ensure_config_paths(agent, facts, project_facts).ok());
   REQUIRE(content_of(mine + "/config.toml") == "model = \"m\"\n");
@@ -773,7 +780,7 @@ TEST_CASE("ensure_config_paths seeds a private copy of a config directory, once"
   REQUIRE(content_of(mine + "/config.toml") == "model = \"agent\"\n");
   REQUIRE(content_of(real + "/config.toml") == "model = \"host\"\n");
   // No temporary copy is left beside it.
-  REQUIRE_FALSE(util::exists_nofollow(facts.homes_dir + "/codex/..codex.jailed-seed-" + std::to_string(::getpid())));
+  REQUIRE_FALSE(util::exists_nofollow(util::parent_dir(mine) + "/..codex.jailed-seed-" + std::to_string(::getpid())));
 }
 
 TEST_CASE("policy: a preset's args come before the user's; the login shell names passwd and SHELL", "[sandbox]") {

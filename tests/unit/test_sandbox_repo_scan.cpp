@@ -76,6 +76,22 @@ TEST_CASE("envrc: the files and directories direnv loads with it", "[sandbox]") 
   REQUIRE(nix.paths[0].path == "shell.nix");
 }
 
+TEST_CASE("envrc: layouts, use vim and commands after shell keywords", "[sandbox]") {
+  auto refs = envrc_references(
+      "layout node\nlayout php\nlayout python3\nlayout pipenv\nuse vim\n"
+      "if [ -f .envrc.local ]; then source_env .envrc.local; fi\n! { PATH_add tools; }\nlayout weird\n"
+      "eval \"source_env hidden\"\n");
+  std::vector<std::string> paths;
+  for (const auto& ref : refs.paths) paths.push_back(ref.command + " " + ref.path + (ref.directory ? "/" : ""));
+  REQUIRE(paths == std::vector<std::string>{"layout node node_modules/.bin/", "layout php vendor/bin/",
+                                            "layout python3 .direnv/", "layout pipenv Pipfile",
+                                            "layout pipenv Pipfile.lock", "layout pipenv .venv/",
+                                            "use vim .vimrc.local", "source_env .envrc.local", "PATH_add tools/"});
+  for (const auto& ref : refs.paths) REQUIRE(ref.placeholder);
+  REQUIRE(refs.unresolved == std::vector<std::string>{"layout weird"});
+  REQUIRE(refs.unfollowed == std::vector<std::string>{"eval \"source_env hidden\""});
+}
+
 TEST_CASE("scan: nested repositories, gitfiles, included configs and hook managers", "[sandbox]") {
   TempDir tmp;
   std::string dir = tmp.path + "/app";
