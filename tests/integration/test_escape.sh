@@ -367,10 +367,12 @@ fi
 
 # --- 8. signals to the caller's process group (kill 0 crosses the PID namespace) ---------------
 
-# kill_group [VAR=VALUE...]: runs jailed the way a shell's pipeline does, in the shell's process group.
+# kill_group [VAR=VALUE...]: runs jailed the way a shell's pipeline does, in the shell's process
+# group. --no-snapshot: jailed then execs bwrap, so the jail stays in that group (a session with a
+# snapshot runs the jail in a process group of its own).
 kill_group() {
   OUT=$(cd "$P" && timeout -k 5 60 env "$@" sh -c 'trap "echo HOST-SIGNALLED" USR1
-"$0" run b -c "trap \"\" USR1; kill -USR1 0; echo KILLED=\$?"; echo "JAILED=$?"' "$JAILED" 2>&1 </dev/null)
+"$0" run --no-snapshot b -c "trap \"\" USR1; kill -USR1 0; echo KILLED=\$?"; echo "JAILED=$?"' "$JAILED" 2>&1 </dev/null)
 }
 if [ "$(cd "$P" && "$JAILED" explain b --json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["landlock_helper"] is not None)')" = True ]; then
   kill_group

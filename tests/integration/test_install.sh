@@ -11,7 +11,7 @@ ROOT=$(cd "$here/../.." && pwd)
 BUILD_DIR=$(dirname "$JAILED")
 # make install of the binaries under test, never rebuilt here (-o: taken as up to date).
 install_jailed() {
-  make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" -o "$BUILD_DIR/jailed" -o "$BUILD_DIR/jailed-landlock"
+  env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" install PREFIX="$HOME/.local" BUILD="$BUILD_DIR" -o "$BUILD_DIR/jailed" -o "$BUILD_DIR/jailed-landlock"
 }
 new_world
 README="$ROOT/README.md"
@@ -116,6 +116,6 @@ else
   skip "install: fish" "fish is not installed"
 fi
 
-out=$(make -s -C "$ROOT" uninstall PREFIX="$HOME/.local" 2>&1)
+out=$(env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s -C "$ROOT" uninstall PREFIX="$HOME/.local" 2>&1)
 check "install: make uninstall removes jailed" test ! -e "$HOME/.local/bin/jailed" -a -z "$out"
 finish
