@@ -39,7 +39,9 @@ else
   # A position-dependent binary needs no start-up relocation of the ~22,000 pointers in the
   # static libraries: a quarter less time per prompt (measured with bench/run). -u: the stub
   # comes from libjailed.a, which the linker reads before libsqlite3.a asks for it.
-  LDFLAGS += -no-pie -Wl,-u,__wrap_dlopen -Wl,-u,__archive_write_entry_filetype_unsupported
+  LDFLAGS += -no-pie -Wl,-u,__wrap_dlopen
+  # Links of $(LIB) ask for its libarchive stub (archive_link.cpp) first, for the same reason.
+  LIB_LDFLAGS := -Wl,-u,__archive_write_entry_filetype_unsupported
 endif
 
 util_SRCS := src/util/strings.cpp src/util/files.cpp src/util/paths.cpp src/util/sqlite.cpp \
@@ -136,9 +138,8 @@ $(BUILD)/gen/hooks.cpp: scripts/embed $(HOOKS)
 
 # The seccomp filter is built once here and embedded: libseccomp costs ~0.2 ms per launch.
 # The generator links object files, not $(LIB): the library holds what it generates.
-# It needs no archive code: without the -u that asks for jailed's libarchive stub.
 $(BUILD)/seccomp-embed: $(BUILD)/obj/src/sandbox/seccomp_embed.o $(BUILD)/obj/src/sandbox/seccomp_build.o
-	$(CXX) $(filter-out %__archive_write_entry_filetype_unsupported,$(LDFLAGS)) -o $@ $^ $(LINK_LIBS)
+	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 $(BUILD)/gen/seccomp_program.cpp: $(BUILD)/seccomp-embed
 	@mkdir -p $(dir $@)
@@ -149,10 +150,10 @@ $(LIB): $(LIB_OBJS)
 	ar rcs $@ $^
 
 $(BUILD)/jailed: $(BUILD)/obj/src/main.o $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CXX) $(LDFLAGS) $(LIB_LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 $(BUILD)/unit_tests: $(UNIT_OBJS) $(LIB) | $(BUILD)/jailed-landlock
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CXX) $(LDFLAGS) $(LIB_LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 # The in-jail Landlock helper: static (the jail has no /lib), small and freestanding (it runs on
 # every launch, and a libc's start-up costs more than its work). Own flags: no sanitizers,
@@ -249,7 +250,7 @@ demo: $(BUILD)/jailed
 
 # Launches a jail over a given closure with jailed's policy and launcher (bench/store).
 $(BUILD)/bench-store-launch: $(BUILD)/obj/bench/store_launch.o $(LIB)
-	$(CXX) $(LDFLAGS) -o $@ $^ $(LINK_LIBS)
+	$(CXX) $(LDFLAGS) $(LIB_LDFLAGS) -o $@ $^ $(LINK_LIBS)
 
 bench: $(BUILD)/jailed $(BUILD)/jailed-landlock $(BUILD)/bench-store-launch
 	bench/run $(BUILD)/jailed
