@@ -161,15 +161,8 @@ int cmd_diff(const Args& args) {
   if (values->has("stat") && values->has("name-only")) {
     throw Error("jailed diff: --stat and --name-only do not go together", ExitCode::usage);
   }
-  auto operands = values->operands();
-  std::string selector;
-  if (!operands.empty() && is_selector(operands[0])) {
-    selector = operands[0];
-    operands.erase(operands.begin());
-  }
   auto project = open_project_snapshots(false);
-  int64_t id = select_snapshot(*project.store, selector, "diff");
-  auto paths = project_relative(project.project_dir, operands, "diff");
+  auto [id, paths] = select_target(project, values->operands(), "diff");
   auto info = project.store->snapshot(id);
   int root = snapshot::open_project(project.project_dir).take();
   auto changes = snapshot::compare_tree(project.store->manifest(id), root, snapshot::Excludes(info->excludes)).take();

@@ -23,15 +23,8 @@ int cmd_restore(const Args& args) {
   options.operands = true;
   auto values = parse_options(command_named("restore"), args, options);
   if (!values) return 0;
-  auto operands = values->operands();
-  std::string selector;
-  if (!operands.empty() && is_selector(operands[0])) {
-    selector = operands[0];
-    operands.erase(operands.begin());
-  }
   auto project = open_project_snapshots(false);
-  int64_t id = select_snapshot(*project.store, selector, "restore");
-  auto paths = project_relative(project.project_dir, operands, "restore");
+  auto [id, paths] = select_target(project, values->operands(), "restore");
   auto info_of = project.store->snapshot(id);
   bool dry_run = values->has("dry-run");
   if (!dry_run) project.store->lock();  // no snapshot or prune meanwhile

@@ -184,4 +184,16 @@ int64_t snapshot_now(ProjectSnapshots& project, const std::string& reason, bool 
   return taken->id;
 }
 
+SnapshotTarget select_target(ProjectSnapshots& project, std::vector<std::string> operands, const std::string& command) {
+  std::string selector;
+  if (!operands.empty() && is_selector(operands[0])) {
+    selector = operands[0];
+    operands.erase(operands.begin());
+  }
+  SnapshotTarget target;
+  target.id = select_snapshot(*project.store, selector, command);
+  target.paths = project_relative(project.project_dir, operands, command);
+  return target;
+}
+
 }  // namespace jailed::cli

@@ -45,6 +45,14 @@ bool is_selector(const std::string& word);
 std::vector<std::string> project_relative(const std::string& project_dir, const std::vector<std::string>& paths,
                                           const std::string& command);
 
+// What `jailed diff` and `jailed restore` act on: the snapshot their operands select (an
+// optional selector first) and the paths after it, relative to the project.
+struct SnapshotTarget {
+  int64_t id = 0;
+  std::vector<std::string> paths;
+};
+SnapshotTarget select_target(ProjectSnapshots& project, std::vector<std::string> operands, const std::string& command);
+
 // Returns `bytes` as "812 B", "4.2 KiB", "1.3 GiB".
 std::string human_size(int64_t bytes);
 
